@@ -1,0 +1,3 @@
+from newsevents.cli import app
+
+app(prog_name="newsevents")

@@ -1,0 +1,26 @@
+"""The exception tree. Every message is one line a user can act on."""
+
+
+class NewsEventsError(Exception):
+    """Base of every error newsevents raises on purpose."""
+
+
+class InputError(NewsEventsError):
+    """A document that cannot be read; the message names the file."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class SettingsError(NewsEventsError):
+    """A settings file or value that cannot be used."""
+
+
+class StoreError(NewsEventsError):
+    """The database cannot be opened or migrated."""
+
+
+class ModelError(NewsEventsError):
+    """The spaCy model named in the settings cannot be loaded."""

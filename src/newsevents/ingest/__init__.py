@@ -1,0 +1,1 @@
+"""Ingest: turn files, folders, archives and stdin into Article records."""

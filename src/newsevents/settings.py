@@ -1,0 +1,115 @@
+"""One settings object: package defaults, then a user file, then flags."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from newsevents.errors import SettingsError
+
+USER_FILE = Path("~/.config/newsevents/settings.toml").expanduser()
+ENV_VAR = "NEWSEVENTS_SETTINGS"
+
+
+@dataclass(slots=True, frozen=True)
+class NlpSettings:
+    model: str
+    batch_size: int
+    n_process: int
+
+
+@dataclass(slots=True, frozen=True)
+class IngestSettings:
+    max_bytes: int
+    languages: tuple[str, ...]
+    min_words: int
+
+
+@dataclass(slots=True, frozen=True)
+class StoreSettings:
+    db: str
+    batch_size: int
+
+
+@dataclass(slots=True, frozen=True)
+class EvalSettings:
+    gold_dir: str
+
+
+@dataclass(slots=True, frozen=True)
+class Settings:
+    nlp: NlpSettings
+    ingest: IngestSettings
+    store: StoreSettings
+    eval: EvalSettings
+
+    def with_overrides(self, **sections: dict[str, Any]) -> Settings:
+        """A copy with some keys replaced, e.g. `with_overrides(nlp={"model": "en_core_web_md"})`.
+
+        None values are ignored so that unset CLI flags can be passed straight through.
+        """
+        updated = self
+        for section_name, values in sections.items():
+            section = getattr(self, section_name)
+            known = {f.name for f in fields(section)}
+            changes = {k: v for k, v in values.items() if v is not None}
+            unknown = set(changes) - known
+            if unknown:
+                raise SettingsError(f"unknown setting {section_name}.{sorted(unknown)[0]}")
+            updated = replace(updated, **{section_name: replace(section, **changes)})
+        return updated
+
+
+_SECTIONS = {"nlp": NlpSettings, "ingest": IngestSettings, "store": StoreSettings,
+             "eval": EvalSettings}
+
+
+def _read_toml(text: str, origin: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{origin}: {exc}") from exc
+
+
+def _merge(base: dict[str, Any], user: dict[str, Any], origin: str) -> dict[str, Any]:
+    merged = {name: dict(values) for name, values in base.items()}
+    for name, values in user.items():
+        if name not in merged or not isinstance(values, dict):
+            raise SettingsError(f"{origin}: unknown settings section [{name}]")
+        for key, value in values.items():
+            if key not in merged[name]:
+                raise SettingsError(f"{origin}: unknown setting {name}.{key}")
+            if type(value) is not type(merged[name][key]):
+                expected = type(merged[name][key]).__name__
+                raise SettingsError(f"{origin}: {name}.{key} must be a {expected}")
+            merged[name][key] = value
+    return merged
+
+
+def _user_file(explicit: Path | None) -> Path | None:
+    if explicit is not None:
+        if not explicit.is_file():
+            raise SettingsError(f"{explicit}: settings file not found")
+        return explicit
+    from_env = os.environ.get(ENV_VAR)
+    if from_env:
+        return _user_file(Path(from_env))
+    return USER_FILE if USER_FILE.is_file() else None
+
+
+def load_settings(user_file: Path | None = None) -> Settings:
+    """Defaults from the package, overlaid by the user's file if there is one."""
+    defaults = resources.files("newsevents").joinpath("data/settings.toml").read_text("utf-8")
+    raw = _read_toml(defaults, "package settings.toml")
+    path = _user_file(user_file)
+    if path is not None:
+        raw = _merge(raw, _read_toml(path.read_text("utf-8"), str(path)), str(path))
+    sections = {}
+    for name, cls in _SECTIONS.items():
+        values = {k: tuple(v) if isinstance(v, list) else v for k, v in raw[name].items()}
+        sections[name] = cls(**values)
+    return Settings(**sections)
