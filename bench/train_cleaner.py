@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from cleaner import DEFAULT_BENCH, Counts, Page, flatten, load_pages, normalise, run_trafilatura
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
+from cleaner import DEFAULT_BENCH, Counts, Page, flatten, load_pages, normalise, run_trafilatura
 from newsevents.clean.lines import feature_rows, split_lines
 from newsevents.clean.model import LineScorer, stacked_rows
 from newsevents.clean.textpage import clean_page, detect_language

@@ -47,8 +47,11 @@ def _is_prompt(line: Line) -> bool:
     prompt = furniture_terms()["prompt"]
     if line.n_words > prompt.max_words or not prompt.found_in(line.text):
         return False
-    # A short sentence of prose that merely mentions "share" or "comment" is not a prompt.
-    return not (line.sentence_end and line.n_words >= 7 and line.stop_share >= 0.35)
+    # A prompt is a few words, or leads with its call ("Subscribe to …", "Share this …"); a
+    # sentence of prose that merely mentions "comments" or "Twitter" is not a prompt.
+    if line.sentence_end and line.n_words >= 7 and line.stop_share >= 0.35:
+        return False
+    return line.n_words <= 6 or prompt.found_in(" ".join(line.text.split()[:3]))
 
 
 def looks_like_bio(line: Line) -> bool:

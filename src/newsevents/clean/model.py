@@ -69,7 +69,7 @@ def _logistic(weights: tuple[float, ...], row: list[float]) -> float:
 
 def scorer_from_json(data: dict[str, object], origin: str) -> LineScorer:
     if data.get("features") != list(FEATURES):
-        raise ValueError(f"{origin}: trained on other features; retrain with bench/train_cleaner.py")
+        raise ValueError(f"{origin}: made for other features; run bench/train_cleaner.py")
     stage1 = tuple(float(w) for w in data["stage1"])  # type: ignore[attr-defined]
     stage2 = tuple(float(w) for w in data["stage2"])  # type: ignore[attr-defined]
     return LineScorer(stage1, stage2, float(data["threshold"]))  # type: ignore[arg-type]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newsevents.clean.furniture import RELATED_HEADING, TEASER
-from newsevents.clean.lines import Line, main_block
+from newsevents.clean.lines import Line
 
 _MAX_GAP = 3  # lines between two teasers of one list (a title, sometimes a date or an author)
 _HEADING_WORDS = 6

@@ -18,7 +18,7 @@ _CHARS_PER_UNSPACED_WORD = 2
 
 def words(text: str) -> list[str]:
     """Lower-cased alphabetic words, apostrophes and hyphens kept inside a word."""
-    out = []
+    out: list[str] = []
     for word in _WORD.findall(text):
         if _UNSPACED.search(word):
             step = _CHARS_PER_UNSPACED_WORD

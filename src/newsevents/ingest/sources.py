@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -10,7 +11,12 @@ from pathlib import Path
 
 from newsevents.records import IngestFailure
 
+log = logging.getLogger(__name__)
 STDIN = "-"
+# Inside a folder, only files named like news input are read (a README or a CSV beside the
+# articles is not an article). A file named on the command line is always read.
+NEWS_SUFFIXES = frozenset({"", ".txt", ".text", ".html", ".htm", ".xhtml", ".shtml", ".jsonl",
+                           ".ndjson", ".json", ".warc", ".wet", ".arc"})
 
 
 @dataclass(slots=True, frozen=True)
@@ -25,8 +31,17 @@ class RawDocument:
         return hashlib.sha256(self.data).hexdigest()
 
 
+def is_news_file(path: Path) -> bool:
+    """True when a file's name says it may hold news: .txt, .html, .jsonl, .warc (or .gz)."""
+    name = path.name.lower().removesuffix(".gz")
+    return not path.name.startswith(".") and Path(name).suffix in NEWS_SUFFIXES
+
+
 def _files_below(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    for ignored in (p for p in files if not is_news_file(p)):
+        log.info("not read (not news input by its name): %s", ignored)
+    return [p for p in files if is_news_file(p)]
 
 
 def _read_limited(path: str, max_bytes: int) -> RawDocument | IngestFailure:

