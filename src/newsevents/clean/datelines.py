@@ -28,7 +28,7 @@ _PUBLISHED_PREFIX = re.compile(
 _UPDATED_PREFIX = re.compile(
     r"^(?:updated|last updated|modified|aktualisiert|mis à jour)\b[\s:on]*", re.I
 )
-_BYLINE = re.compile(r"^(?:by|von|par|por)\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})(.*)$")
+_BYLINE = re.compile(r"^(?i:by|von|par|por)\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})(.*)$")
 _MAX_DATE_WORDS = 9
 _HEAD_LINES = 15
 

@@ -99,7 +99,7 @@ def main_block(lines: list[Line]) -> tuple[int, int]:
     best, best_span = 0.0, (-1, -1)
     total, start = 0.0, 0
     for i, line in enumerate(lines):
-        prose = line.n_words >= 8 and line.stop_share >= 0.2 and not line.truncated
+        prose = line.n_words >= 8 and line.stop_share >= 0.2 and line.sentence_end
         total += line.n_words if prose else -_BLOCK_PENALTY
         if total <= 0:
             total, start = 0.0, i + 1

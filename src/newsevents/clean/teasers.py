@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newsevents.clean.furniture import RELATED_HEADING, TEASER
-from newsevents.clean.lines import Line
+from newsevents.clean.lines import Line, main_block
 
 _MAX_GAP = 3  # lines between two teasers of one list (a title, sometimes a date or an author)
 _HEADING_WORDS = 6
@@ -16,7 +16,12 @@ def teaser_reasons(lines: list[Line]) -> dict[int, str]:
     lines between and just before them are the teaser titles; a short line just before the first
     title is the list's heading.
     """
-    truncated = [i for i, line in enumerate(lines) if line.truncated and not line.is_long_prose]
+    # Inside the article's main block of prose, such a list is the article's own content.
+    block_start, block_end = main_block(lines)
+    truncated = [
+        i for i, line in enumerate(lines)
+        if line.truncated and not line.is_long_prose and not block_start <= i <= block_end
+    ]
     reasons: dict[int, str] = {}
     for run in _runs(truncated):
         if len(run) < 2:
