@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -49,7 +50,7 @@ def read_document(raw: RawDocument, max_bytes: int) -> Iterator[Outcome]:
     if data[:2] == b"\x1f\x8b":
         try:
             data = gunzip(data, max_bytes)
-        except (OSError, ValueError, EOFError) as exc:
+        except (OSError, ValueError, EOFError, zlib.error) as exc:
             yield IngestFailure(raw.path, f"bad gzip data: {exc}", content_sha=raw.sha)
             return
     if is_warc(data):
@@ -123,7 +124,10 @@ def read_html(path: str, html: str, url: str | None = None, page_date: str | Non
         published_source="metadata" if published else "unknown",
         page_date=page_date,
     )
-    paragraphs = "\n\n".join(p.strip() for p in body.splitlines() if p.strip())
+    lines = [" ".join(p.split()) for p in body.splitlines() if p.strip()]
+    if meta.title and lines and lines[0].casefold() == " ".join(meta.title.split()).casefold():
+        lines = lines[1:]  # the headline is the title, not the first paragraph
+    paragraphs = "\n\n".join(lines)
     page = CleanedPage(paragraphs, meta.title, (), detect_language(paragraphs))
     return _article(path, page, meta)
 
@@ -179,8 +183,11 @@ def read_warc(path: str, data: bytes) -> Iterator[Outcome]:
             crawled = _iso_date(record.rec_headers.get_header("WARC-Date"))
             body = record.content_stream().read()
             yield _read_warc_body(where, body, url, crawled, is_text)
-    except (ArchiveLoadFailed, gzip.BadGzipFile, OSError, ValueError) as exc:
-        yield IngestFailure(f"{path}#{number + 1}", f"broken WARC record: {exc}")
+    except (ArchiveLoadFailed, gzip.BadGzipFile, OSError, ValueError, zlib.error) as exc:
+        yield IngestFailure(f"{path}#{number + 1}", f"broken WARC record: {_one_line(exc)}")
+        return
+    if number == 0:
+        yield IngestFailure(path, "no HTML or text records in the WARC file")
 
 
 def _read_warc_body(where: str, body: bytes, url: str | None, crawled: str | None,
@@ -205,3 +212,7 @@ def _iso_date(value: object) -> str | None:
 
 def _str_or_none(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:300]

@@ -26,14 +26,19 @@ class Kind(Enum):
 
 
 def gunzip(data: bytes, max_bytes: int) -> bytes:
-    """Decompress gzip data, refusing more than `max_bytes` of output (a zip bomb is an input)."""
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    out = inflater.decompress(data, max_bytes + 1)
-    if len(out) > max_bytes:
-        raise ValueError(f"too large: over {max_bytes:,} bytes once decompressed")
-    if not inflater.eof:
-        raise gzip.BadGzipFile("truncated gzip data")
-    return out
+    """Decompress gzip data, every member of it (WARC files are one member per record), refusing
+    more than `max_bytes` of output: a zip bomb is an input too."""
+    out = bytearray()
+    rest = data
+    while rest:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        out += inflater.decompress(rest, max_bytes + 1 - len(out))
+        if len(out) > max_bytes or inflater.unconsumed_tail:
+            raise ValueError(f"too large: over {max_bytes:,} bytes once decompressed")
+        if not inflater.eof:
+            raise gzip.BadGzipFile("truncated gzip data")
+        rest = inflater.unused_data.lstrip(b"\x00")
+    return bytes(out)
 
 
 def is_warc(data: bytes) -> bool:

@@ -1,0 +1,86 @@
+"""The command line, through typer's runner: summaries, listings and one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from newsevents.cli import app
+from tests.conftest import SEED, article_text
+
+runner = CliRunner()
+
+
+def _run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), input=input)
+
+
+def test_run_stores_the_seed_and_reports_a_summary(tmp_path: Path) -> None:
+    db = str(tmp_path / "n.duckdb")
+    first = _run("run", str(SEED), "--db", db)
+    assert first.exit_code == 0, first.output
+    assert "Read 1 articles" in first.stdout and "1 new, 0 already stored" in first.stdout
+    assert "Dropped 22 lines of page furniture." in first.stdout
+    again = _run("run", str(SEED), "--db", db)
+    assert "0 new, 1 already stored" in again.stdout
+    listing = _run("articles", "--db", db, "--format", "jsonl")
+    (record,) = [json.loads(line) for line in listing.stdout.splitlines()]
+    assert record["page_date"] == "2023-12-07"
+    assert record["published"] is None and record["published_source"] == "unknown"
+    assert record["title"].startswith("Iran’s ruling mullahs")
+
+
+def test_run_reports_each_bad_document_and_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text("\n\n".join(article_text(n) for n in range(3)))
+    (tmp_path / "empty.txt").write_text("")
+    result = _run("run", str(tmp_path), "--db", str(tmp_path / "n.duckdb"))
+    assert result.exit_code == 0
+    assert f"skipped {tmp_path / 'empty.txt'}: empty file" in result.stderr
+    assert "Skipped 1 documents (empty file 1); 1 newly recorded in ingest_errors." \
+        in result.stdout
+
+
+def test_run_reads_stdin(tmp_path: Path) -> None:
+    text = "\n\n".join(article_text(n) for n in range(3))
+    db = str(tmp_path / "n.duckdb")
+    assert _run("run", "-", "--db", db, input=text).exit_code == 0
+    listing = _run("articles", "--db", db, "--format", "jsonl")
+    assert json.loads(listing.stdout)["path"] == "-"
+
+
+def test_run_with_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    result = _run("run", str(tmp_path / "nope.txt"), "--db", str(tmp_path / "n.duckdb"))
+    assert result.exit_code == 1
+    assert result.stderr == f"newsevents: error: no such file or folder: {tmp_path}/nope.txt\n"
+
+
+def test_articles_on_a_missing_database_is_one_line(tmp_path: Path) -> None:
+    result = _run("articles", "--db", str(tmp_path / "none.duckdb"))
+    assert result.exit_code == 1
+    assert result.stderr == f"newsevents: error: {tmp_path}/none.duckdb: no such database\n"
+
+
+def test_articles_table_lists_the_fields(tmp_path: Path) -> None:
+    db = str(tmp_path / "n.duckdb")
+    _run("run", str(SEED), "--db", db)
+    table = _run("articles", "--db", db).stdout
+    for column in ("article_id", "published", "page_date", "title", "outlet", "words", "dropped"):
+        assert column in table
+    assert "2023-12-07" in table and "Iran’s ruling mullahs" in table
+
+
+def test_a_bad_settings_file_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "s.toml"
+    bad.write_text("[ingest]\nmax_bytes = 'big'\n")
+    result = _run("run", str(SEED), "--settings", str(bad), "--db", str(tmp_path / "n.duckdb"))
+    assert result.exit_code == 1
+    assert result.stderr == f"newsevents: error: {bad}: ingest.max_bytes must be a int\n"
+
+
+def test_settings_file_changes_the_size_limit(tmp_path: Path) -> None:
+    small = tmp_path / "s.toml"
+    small.write_text("[ingest]\nmax_bytes = 1000\n")
+    result = _run("run", str(SEED), "--settings", str(small), "--db", str(tmp_path / "n.duckdb"))
+    assert f"skipped {SEED}: too large: 7,575 bytes (limit 1,000)" in result.stderr

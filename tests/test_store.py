@@ -1,0 +1,107 @@
+"""The DuckDB store: idempotent, transactional, versioned."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from newsevents.errors import StoreError
+from newsevents.ingest.job import ingest
+from newsevents.records import Article, DroppedLine, IngestFailure
+from newsevents.settings import Settings
+from newsevents.store import SCHEMA_VERSION, Store
+from tests.conftest import article_text
+
+
+def _article(n: int) -> Article:
+    text = article_text(n)
+    return Article(Article.make_id(text, None), f"a{n}.txt", text, title=f"T{n}",
+                   published="2023-06-01", published_source="metadata",
+                   dropped=(DroppedLine("Home", "navigation"),))
+
+
+def test_rerun_adds_nothing_twice(tmp_path: Path, settings: Settings) -> None:
+    for n in range(3):
+        (tmp_path / f"{n}.txt").write_text("\n\n".join(article_text(n + k) for k in range(3)))
+    (tmp_path / "empty.txt").write_text("")
+    with Store(settings.store.db) as store:
+        first = ingest([str(tmp_path)], settings, store)
+        second = ingest([str(tmp_path)], settings, store)
+        assert (first.articles_new, first.failures_new) == (3, 1)
+        assert (second.articles_new, second.articles_known, second.failures_new) == (0, 3, 0)
+        assert (store.count("articles"), store.count("ingest_errors")) == (3, 1)
+
+
+def test_round_trip_keeps_every_field(settings: Settings) -> None:
+    article = _article(1)
+    with Store(settings.store.db) as store:
+        store.write([article])
+        (stored,) = list(store.articles())
+    assert stored == {k: v for k, v in article.to_dict().items()}
+
+
+def test_a_failed_batch_writes_nothing(settings: Settings) -> None:
+    broken = replace(_article(3), published="2023-13-45")  # the database refuses this date
+    with Store(settings.store.db) as store:
+        with pytest.raises(duckdb.Error):
+            store.write([_article(1), _article(2), broken, IngestFailure("x.txt", "empty file")])
+        assert store.count("ingest_errors") == 0
+        assert store.count("articles") == 0
+        assert store.write([_article(1)]) == (1, 0)
+
+
+def test_an_interrupt_mid_write_leaves_only_whole_batches(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(5):
+        (tmp_path / f"{n}.txt").write_text("\n\n".join(article_text(n + k) for k in range(3)))
+    small = settings.with_overrides(store={"batch_size": 2})
+    insert = Store._insert
+    calls = []
+
+    def insert_then_ctrl_c(self: Store, table: str, *args: object) -> int:
+        written = insert(self, table, *args)  # type: ignore[arg-type]
+        calls.append(table)
+        if calls.count("articles") == 2:  # the second batch's articles are in, not committed
+            raise KeyboardInterrupt
+        return written
+
+    with Store(small.store.db) as store:
+        monkeypatch.setattr(Store, "_insert", insert_then_ctrl_c)
+        with pytest.raises(KeyboardInterrupt):
+            ingest([str(tmp_path)], small, store)
+        monkeypatch.setattr(Store, "_insert", insert)
+        assert store.count("articles") == 2  # the first batch; the second was rolled back
+        resumed = ingest([str(tmp_path)], small, store)
+        assert (resumed.articles_new, store.count("articles")) == (3, 5)
+
+
+def test_new_database_is_at_the_current_schema(settings: Settings) -> None:
+    with Store(settings.store.db) as store:
+        assert store.version == SCHEMA_VERSION
+
+
+def test_migration_from_an_older_version(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as db:
+        db.execute("CREATE TABLE schema_info (version INTEGER NOT NULL)")
+    with Store(path) as store:
+        assert store.version == SCHEMA_VERSION
+        assert store.write([_article(1)]) == (1, 0)
+
+
+def test_a_newer_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "new.duckdb"
+    Store(path).close()
+    with duckdb.connect(str(path)) as db:
+        db.execute("INSERT INTO schema_info VALUES (99)")
+    with pytest.raises(StoreError, match="schema version 99 is newer than this newsevents"):
+        Store(path)
+
+
+def test_read_only_open_of_a_missing_database_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no such database"):
+        Store(tmp_path / "missing.duckdb", read_only=True)
