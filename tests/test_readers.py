@@ -138,3 +138,15 @@ def test_warc_and_wet_records_use_crawl_date_as_page_date() -> None:
     assert wet_article.url == "https://example.org/b"
     assert wet_article.page_date == "2024-02-03" and wet_article.published is None
     assert "the board" in wet_article.text
+
+
+def test_jsonl_records_are_cleaned_unless_told_not_to() -> None:
+    text = "\n".join([article_text(1), "Advertisement", article_text(2), "Share this article"])
+    data = json.dumps({"text": text, "url": "https://www.example.org/x"}).encode()
+    (cleaned,) = read_document(RawDocument("f.jsonl", data), LIMIT)
+    (whole,) = read_document(RawDocument("f.jsonl", data), LIMIT, clean_records=False)
+    assert isinstance(cleaned, Article) and isinstance(whole, Article)
+    assert cleaned.text.split("\n\n") == [article_text(1), article_text(2)]
+    assert [d.line for d in cleaned.dropped] == ["Advertisement", "Share this article"]
+    assert whole.text.split("\n\n") == text.split("\n") and whole.dropped == ()
+    assert cleaned.outlet == whole.outlet == "example.org"

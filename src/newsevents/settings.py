@@ -27,6 +27,7 @@ class IngestSettings:
     max_bytes: int
     languages: tuple[str, ...]
     min_words: int
+    clean_records: bool
 
 
 @dataclass(slots=True, frozen=True)

@@ -20,7 +20,7 @@ def read_articles(paths: Iterable[str], settings: Settings) -> Iterator[Outcome]
     """Every Article and failure the inputs give, in input order."""
     ingest = settings.ingest
     steps: list[Step] = [
-        ReadDocuments(ingest.max_bytes),
+        ReadDocuments(ingest.max_bytes, ingest.clean_records),
         FilterLength(ingest.min_words),
         FilterLanguage(ingest.languages),
     ]

@@ -11,6 +11,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlsplit
 
 import trafilatura
 from warcio.archiveiterator import ArchiveIterator
@@ -41,8 +42,12 @@ class Meta:
     page_date: str | None = None
 
 
-def read_document(raw: RawDocument, max_bytes: int) -> Iterator[Outcome]:
-    """Every outcome of one input file: one per article or record, each an Article or a failure."""
+def read_document(raw: RawDocument, max_bytes: int, clean_records: bool = True
+                  ) -> Iterator[Outcome]:
+    """Every outcome of one input file: one per article or record, each an Article or a failure.
+
+    `clean_records` runs the text-page cleaner on JSONL records' text as well.
+    """
     data = raw.data
     if not data.strip():
         yield IngestFailure(raw.path, "empty file", content_sha=raw.sha)
@@ -67,7 +72,7 @@ def read_document(raw: RawDocument, max_bytes: int) -> Iterator[Outcome]:
         return
     kind = text_kind(text, raw.path)
     if kind is Kind.JSONL:
-        yield from read_jsonl(raw.path, text)
+        yield from read_jsonl(raw.path, text, clean=clean_records)
     elif kind is Kind.HTML:
         yield read_html(raw.path, text)
     else:
@@ -82,6 +87,7 @@ def read_text_page(path: str, text: str, meta: Meta | None = None) -> Outcome:
 
 
 def _article(path: str, page: CleanedPage, meta: Meta) -> Article:
+    """The Article, preferring what the source says over what the page's text says."""
     published, source = meta.published, meta.published_source
     if published is None and page.published is not None:
         published, source = page.published, "dateline"
@@ -90,7 +96,7 @@ def _article(path: str, page: CleanedPage, meta: Meta) -> Article:
         path=path,
         text=page.text,
         url=meta.url,
-        outlet=meta.outlet,
+        outlet=meta.outlet or _host(meta.url),
         title=meta.title or page.title,
         author=meta.author or page.author,
         published=published,
@@ -127,15 +133,20 @@ def read_html(path: str, html: str, url: str | None = None, page_date: str | Non
     lines = [" ".join(p.split()) for p in body.splitlines() if p.strip()]
     if meta.title and lines and lines[0].casefold() == " ".join(meta.title.split()).casefold():
         lines = lines[1:]  # the headline is the title, not the first paragraph
+    return _article(path, _as_is(lines, meta.title), meta)
+
+
+def _as_is(lines: list[str], title: str | None) -> CleanedPage:
+    """Text that needs no cleaning, one paragraph per line."""
     paragraphs = "\n\n".join(lines)
-    page = CleanedPage(paragraphs, meta.title, (), detect_language(paragraphs))
-    return _article(path, page, meta)
+    return CleanedPage(paragraphs, title, (), detect_language(paragraphs))
 
 
-def read_jsonl(path: str, text: str) -> Iterator[Outcome]:
+def read_jsonl(path: str, text: str, clean: bool = True) -> Iterator[Outcome]:
     """JSON Lines, one article per line: `text`, and optionally `title`, `date`, `url`, `outlet`.
 
-    Each record's path is `file#n` with n its line number; a broken line fails alone.
+    Each record's path is `file#n` with n its line number; a broken line fails alone. With
+    `clean`, each record's text goes through the text-page cleaner; without, it is kept whole.
     """
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -158,7 +169,11 @@ def read_jsonl(path: str, text: str) -> Iterator[Outcome]:
             published=published,
             published_source="metadata" if published else "unknown",
         )
-        yield read_text_page(where, record["text"], meta)
+        if clean:
+            yield read_text_page(where, record["text"], meta)
+        else:
+            lines = [" ".join(x.split()) for x in record["text"].splitlines() if x.strip()]
+            yield _article(where, _as_is(lines, meta.title), meta)
 
 
 def read_warc(path: str, data: bytes) -> Iterator[Outcome]:
@@ -212,6 +227,14 @@ def _iso_date(value: object) -> str | None:
 
 def _str_or_none(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
+
+
+def _host(url: str | None) -> str | None:
+    """The site a URL belongs to, as the outlet when the source names none."""
+    if not url:
+        return None
+    host = urlsplit(url).hostname
+    return host.removeprefix("www.") if host else None
 
 
 def _one_line(exc: Exception) -> str:

@@ -15,8 +15,9 @@ log = logging.getLogger(__name__)
 class ReadDocuments:
     """Raw documents in, Articles and failures out. A reader that crashes costs one document."""
 
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, clean_records: bool = True) -> None:
         self.max_bytes = max_bytes
+        self.clean_records = clean_records
 
     def run(self, stream: Iterable[RawDocument | IngestFailure]) -> Iterator[Outcome]:
         for item in stream:
@@ -28,7 +29,7 @@ class ReadDocuments:
     def _read_one(self, raw: RawDocument) -> Iterator[Outcome]:
         produced = 0
         try:
-            for outcome in read_document(raw, self.max_bytes):
+            for outcome in read_document(raw, self.max_bytes, self.clean_records):
                 produced += 1
                 yield outcome
         except Exception as exc:  # untrusted input: one bad page must never stop the run
