@@ -33,7 +33,9 @@ SettingsOption = Annotated[
     Path | None,
     typer.Option("--settings", help="A settings TOML file overriding the defaults."),
 ]
-DbOption = Annotated[str | None, typer.Option("--db", help="DuckDB file [settings: store.db].")]
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="DuckDB file (default: the store.db setting).")
+]
 
 
 class TableFormat(StrEnum):
@@ -54,7 +56,9 @@ def _settings(path: Path | None, **sections: dict[str, Any]) -> Settings:
 
 
 @app.callback()
-def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each stage.")] = False,
+) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
 
