@@ -24,9 +24,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from cleaner import DEFAULT_BENCH, Counts, Page, flatten, load_pages, normalise, run_trafilatura
+from newsevents.clean.language import identify_language
 from newsevents.clean.lines import feature_rows, split_lines
 from newsevents.clean.model import LineScorer, stacked_rows
-from newsevents.clean.textpage import clean_page, detect_language
+from newsevents.clean.textpage import clean_page
 
 CACHE = Path(__file__).resolve().parent / ".cache" / "cleaner_pages.json"
 FOLDS = 5
@@ -80,7 +81,7 @@ def _labels(page: Page, lines: list[str], reference: str) -> list[int]:
 def build(bench: Path) -> list[PageData]:
     data = []
     for page, flat, reference in _prepared(bench):
-        language = detect_language(flat)
+        language, _ = identify_language(flat)
         lines = split_lines(flat, language)
         if not lines:
             continue

@@ -106,3 +106,12 @@ def test_a_page_with_no_article_left_is_recorded(tmp_path: Path, settings: Setti
     path = tmp_path / "nav.txt"
     path.write_text("Home\nWorld\nSport\nSubscribe to our newsletter\n© 2024 Example\n")
     assert _reason(settings, path).startswith("no article text: ")
+
+
+def test_an_unsure_language_is_undetermined_and_kept(tmp_path: Path, settings: Settings) -> None:
+    path = tmp_path / "names.txt"
+    path.write_text("Merkel met Macron in Berlin. Rutte met Costa in Lisbon. Draghi met Scholz in "
+                    "Rome. Fiala met Orbán in Prague. Kallas met Nauseda in Vilnius.")
+    (article,) = _outcomes(settings, path)
+    assert isinstance(article, Article)
+    assert article.language == "und"

@@ -85,3 +85,9 @@ def test_every_line_is_kept_titled_or_dropped_with_a_reason(lines: list[str]) ->
     expected = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
     assert sorted(filter(None, accounted)) == sorted(expected)
     assert all(d.reason for d in page.dropped)
+
+
+def test_a_lone_paragraph_is_kept_whole() -> None:
+    sentence = "Iranian forces shelled positions of Kurdish groups in northern Iraq on Monday."
+    assert clean_page(sentence).text == sentence
+    assert clean_page(f"Home\n{sentence}\nAdvertisement").text == sentence

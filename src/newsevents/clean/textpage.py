@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import py3langid
-
 from newsevents.clean import furniture
 from newsevents.clean.datelines import read_head
+from newsevents.clean.language import identify_language, recorded_language
 from newsevents.clean.lines import Line, feature_rows, split_lines
 from newsevents.clean.model import LineScorer, default_scorer
 from newsevents.clean.teasers import teaser_reasons
@@ -24,7 +23,6 @@ from newsevents.records import DroppedLine
 _SUBHEAD_WORDS = 15
 _TITLE_WORDS = (3, 30)
 _BIO_TAIL = 0.5  # a bio is looked for in the last half of the page only
-_LANGUAGE_SAMPLE = 20_000
 
 
 @dataclass(slots=True, frozen=True)
@@ -40,12 +38,6 @@ class CleanedPage:
     author: str | None = None
 
 
-def detect_language(text: str) -> str:
-    """ISO 639-1 code of the text's language (py3langid's bundled model)."""
-    language, _ = py3langid.classify(text[:_LANGUAGE_SAMPLE])
-    return str(language)
-
-
 def clean_page(
     text: str,
     *,
@@ -53,11 +45,19 @@ def clean_page(
     language: str | None = None,
     scorer: LineScorer | None = None,
 ) -> CleanedPage:
-    """Clean a scraped text page. `title` is given when the source already knows it."""
-    language = language or detect_language(text)
+    """Clean a scraped text page. `title` is given when the source already knows it.
+
+    `language` (ISO 639-1) picks the stop-word list; by default it is identified from the text,
+    and `CleanedPage.language` is "und" when the identification is not confident.
+    """
+    if language is None:
+        guess, probability = identify_language(text)
+        language, recorded = guess, recorded_language(guess, probability)
+    else:
+        recorded = language
     lines = split_lines(text, language)
     if not lines:
-        return CleanedPage("", title, (), language)
+        return CleanedPage("", title, (), recorded)
     scorer = scorer or default_scorer()
     first_prose = next((i for i, line in enumerate(lines) if line.is_long_prose), -1)
     head = read_head(lines, language, first_prose)
@@ -71,13 +71,17 @@ def clean_page(
     keep = [i not in reasons and scores[i] >= scorer.threshold for i in range(len(lines))]
     _rescue_subheads(lines, keep, reasons)
     _drop_bios(lines, keep, reasons)
+    if not any(keep):
+        # A text with no page around it (a pasted paragraph, a sentence on stdin) has nothing
+        # for the scorer to tell it from: keep whatever no rule names as furniture.
+        keep = [i not in reasons for i in range(len(lines))]
     title_index = _find_title(lines, keep, reasons, title)
     if title_index is not None:
         title = title or lines[title_index].text
         keep[title_index] = False
     dropped = _dropped(lines, keep, reasons, scores, title_index)
     body = "\n\n".join(line.text for i, line in enumerate(lines) if keep[i])
-    return CleanedPage(body, title, dropped, language, head.page_date, head.published, head.author)
+    return CleanedPage(body, title, dropped, recorded, head.page_date, head.published, head.author)
 
 
 def _rescue_subheads(lines: list[Line], keep: list[bool], reasons: dict[int, str]) -> None:

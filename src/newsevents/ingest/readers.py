@@ -17,7 +17,8 @@ import trafilatura
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from newsevents.clean.textpage import CleanedPage, clean_page, detect_language
+from newsevents.clean.language import identify_language, recorded_language
+from newsevents.clean.textpage import CleanedPage, clean_page
 from newsevents.ingest.decode import UndecodableError, decode_text, looks_binary
 from newsevents.ingest.sniff import Kind, gunzip, is_warc, text_kind
 from newsevents.ingest.sources import RawDocument
@@ -139,7 +140,7 @@ def read_html(path: str, html: str, url: str | None = None, page_date: str | Non
 def _as_is(lines: list[str], title: str | None) -> CleanedPage:
     """Text that needs no cleaning, one paragraph per line."""
     paragraphs = "\n\n".join(lines)
-    return CleanedPage(paragraphs, title, (), detect_language(paragraphs))
+    return CleanedPage(paragraphs, title, (), recorded_language(*identify_language(paragraphs)))
 
 
 def read_jsonl(path: str, text: str, clean: bool = True) -> Iterator[Outcome]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 
+from newsevents.clean.language import UNDETERMINED
 from newsevents.ingest.readers import Outcome, read_document
 from newsevents.ingest.sources import RawDocument
 from newsevents.records import Article, IngestFailure
@@ -40,14 +41,18 @@ class ReadDocuments:
 
 
 class FilterLanguage:
-    """Articles in languages the coder does not read become failures that keep their language."""
+    """Articles in languages the coder does not read become failures that keep their language.
+
+    An article whose language could not be determined with confidence ("und") is kept: wrongly
+    skipping an English article loses its events, while coding a foreign one finds none.
+    """
 
     def __init__(self, languages: Iterable[str]) -> None:
         self.languages = frozenset(languages)
 
     def run(self, stream: Iterable[Outcome]) -> Iterator[Outcome]:
         for item in stream:
-            if isinstance(item, Article) and item.language not in self.languages:
+            if isinstance(item, Article) and item.language not in self.languages | {UNDETERMINED}:
                 wanted = ", ".join(sorted(self.languages))
                 yield IngestFailure(
                     item.path,
