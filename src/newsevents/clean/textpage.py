@@ -72,9 +72,7 @@ def clean_page(
     _rescue_subheads(lines, keep, reasons)
     _drop_bios(lines, keep, reasons)
     if not any(keep):
-        # A text with no page around it (a pasted paragraph, a sentence on stdin) has nothing
-        # for the scorer to tell it from: keep whatever no rule names as furniture.
-        keep = [i not in reasons for i in range(len(lines))]
+        keep = _keep_lone_text(lines, reasons)
     title_index = _find_title(lines, keep, reasons, title)
     if title_index is not None:
         title = title or lines[title_index].text
@@ -82,6 +80,15 @@ def clean_page(
     dropped = _dropped(lines, keep, reasons, scores, title_index)
     body = "\n\n".join(line.text for i, line in enumerate(lines) if keep[i])
     return CleanedPage(body, title, dropped, recorded, head.page_date, head.published, head.author)
+
+
+def _keep_lone_text(lines: list[Line], reasons: dict[int, str]) -> list[bool]:
+    """A text with no page around it (a pasted paragraph, a sentence on stdin) gives the scorer
+    nothing to tell it from: keep its sentences that no rule names as furniture."""
+    free = [i not in reasons for i in range(len(lines))]
+    sentences = [free[i] and (line.sentence_end or line.n_words >= 8)
+                 for i, line in enumerate(lines)]
+    return sentences if any(sentences) else free
 
 
 def _rescue_subheads(lines: list[Line], keep: list[bool], reasons: dict[int, str]) -> None:
