@@ -65,16 +65,19 @@ def test_jsonl_records_each_become_an_article_with_their_fields() -> None:
     records = [
         {"text": article_text(1), "title": "One", "date": "2020-05-01", "url": "https://a/1",
          "outlet": "Wire"},
-        {"text": article_text(2)},
+        {"text": article_text(2), "date": "June 3, 2021"},
+        {"text": article_text(3), "date": "sometime"},
     ]
     data = "\n".join(json.dumps(r) for r in records).encode()
-    first, second = list(read_document(RawDocument("feed.jsonl", data), LIMIT))
+    first, second, third = list(read_document(RawDocument("feed.jsonl", data), LIMIT))
     assert isinstance(first, Article) and isinstance(second, Article)
     assert (first.path, first.title, first.published, first.outlet) == (
         "feed.jsonl#1", "One", "2020-05-01", "Wire")
     assert first.published_source == "metadata"
+    assert isinstance(third, Article)
     assert (second.path, second.published, second.published_source) == (
-        "feed.jsonl#2", None, "unknown")
+        "feed.jsonl#2", "2021-06-03", "metadata")
+    assert (third.published, third.published_source) == (None, "unknown")
     assert second.article_id == Article.make_id(article_text(2), None)
 
 

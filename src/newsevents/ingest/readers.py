@@ -17,6 +17,7 @@ import trafilatura
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from newsevents.clean.datelines import parse_date
 from newsevents.clean.language import identify_language, recorded_language
 from newsevents.clean.textpage import CleanedPage, clean_page
 from newsevents.ingest.decode import UndecodableError, decode_text, looks_binary
@@ -57,7 +58,7 @@ def read_document(raw: RawDocument, max_bytes: int, clean_records: bool = True
         try:
             data = gunzip(data, max_bytes)
         except (OSError, ValueError, EOFError, zlib.error) as exc:
-            yield IngestFailure(raw.path, f"bad gzip data: {exc}", content_sha=raw.sha)
+            yield IngestFailure(raw.path, f"bad gzip data: {_one_line(exc)}", content_sha=raw.sha)
             return
     if is_warc(data):
         yield from read_warc(raw.path, data)
@@ -218,8 +219,12 @@ def _read_warc_body(where: str, body: bytes, url: str | None, crawled: str | Non
 
 
 def _iso_date(value: object) -> str | None:
-    if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
+    """An ISO date from an ISO date or timestamp, or from a written full date ("14 June 2023")."""
+    if not isinstance(value, str):
         return None
+    if not _ISO_DATE.match(value.strip()):
+        written = parse_date(value, "en")
+        return written.isoformat() if written else None
     try:
         return date.fromisoformat(value.strip()[:10]).isoformat()
     except ValueError:
