@@ -22,7 +22,7 @@ demo: $(STAMP)
 	$(BIN)/newsevents articles --db $(DEMO_DB) | head -n 12
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench tools
 	$(BIN)/mypy
 
 test: lint

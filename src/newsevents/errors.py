@@ -24,3 +24,13 @@ class StoreError(NewsEventsError):
 
 class ModelError(NewsEventsError):
     """The spaCy model named in the settings cannot be loaded."""
+
+
+class DictionaryError(NewsEventsError):
+    """A dictionary line that cannot be read; the message names the file and line."""
+
+    def __init__(self, path: str, line: int, reason: str) -> None:
+        super().__init__(f"{path}:{line}: {reason}")
+        self.path = path
+        self.line = line
+        self.reason = reason

@@ -1,0 +1,1 @@
+"""Actor, agent, verb-pattern and discard dictionaries: readers, compiler and loader."""
