@@ -31,6 +31,12 @@ class IngestSettings:
 
 
 @dataclass(slots=True, frozen=True)
+class DictionarySettings:
+    use_builtin: bool
+    overlays: tuple[str, ...]
+
+
+@dataclass(slots=True, frozen=True)
 class StoreSettings:
     db: str
     batch_size: int
@@ -45,6 +51,7 @@ class EvalSettings:
 class Settings:
     nlp: NlpSettings
     ingest: IngestSettings
+    dictionaries: DictionarySettings
     store: StoreSettings
     eval: EvalSettings
 
@@ -65,8 +72,8 @@ class Settings:
         return updated
 
 
-_SECTIONS = {"nlp": NlpSettings, "ingest": IngestSettings, "store": StoreSettings,
-             "eval": EvalSettings}
+_SECTIONS = {"nlp": NlpSettings, "ingest": IngestSettings,
+             "dictionaries": DictionarySettings, "store": StoreSettings, "eval": EvalSettings}
 
 
 def _read_toml(text: str, origin: str) -> dict[str, Any]:

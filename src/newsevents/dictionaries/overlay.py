@@ -38,6 +38,7 @@ from newsevents.dictionaries.agents import (
 )
 from newsevents.dictionaries.phrases import normalize_phrase
 from newsevents.dictionaries.verbs import (
+    Code,
     Verb,
     VerbDictionary,
     VerbPattern,
@@ -167,6 +168,6 @@ def _verb_row(row: list[str], where: tuple[str, int], overlay: Overlay) -> None:
         verbs.verbs[lemma] = Verb(lemma, block, code, origin)
         return
     before, after = parse_pattern(pattern, where, verbs.synsets)
-    verbs.verbs.setdefault(lemma, Verb(lemma, block, code, origin))
+    verbs.verbs.setdefault(lemma, Verb(lemma, block, Code(None), origin, pattern_only=True))
     verbs.patterns.setdefault(block, []).append(
         VerbPattern(block, before, after, code, pattern, origin))

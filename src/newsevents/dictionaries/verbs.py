@@ -89,6 +89,7 @@ class Verb:
     block: str
     code: Code
     origin: str
+    pattern_only: bool = False  # an overlay verb named only to carry patterns
 
 
 @dataclass(slots=True)

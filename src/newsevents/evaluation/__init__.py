@@ -1,0 +1,1 @@
+"""Gold-set readers (`gold`) and scores (`metrics`) behind `newsevents eval`."""
