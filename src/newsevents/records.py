@@ -78,3 +78,77 @@ class IngestFailure:
     @property
     def message(self) -> str:
         return f"{self.path}: {self.reason}"
+
+
+@dataclass(slots=True, frozen=True)
+class Actor:
+    """Who: the words in the text and, when the dictionaries know them, the CAMEO code.
+
+    `country` is the ISO 3166-1 alpha-3 part of the code (null for IGOs, regions, unknowns) and
+    `sector` its role part (GOV, MIL, OPP, JUD, …). An actor the dictionaries do not know keeps
+    its text and spaCy entity type with a null code. `span` is [start, end) in Article.text.
+    """
+
+    text: str
+    code: str | None
+    country: str | None = None
+    sector: str | None = None
+    span: tuple[int, int] | None = None
+    entity_type: str | None = None
+    rule: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"text": self.text, "code": self.code, "country": self.country,
+                "sector": self.sector, "span": list(self.span) if self.span else None,
+                "entity_type": self.entity_type, "rule": self.rule}
+
+
+@dataclass(slots=True, frozen=True)
+class Event:
+    """One coded event with its evidence; field names follow docs/design (the data contract)."""
+
+    event_id: str
+    article_id: str
+    sentence_index: int
+    sentence: str
+    trigger: str
+    trigger_span: tuple[int, int]
+    source: Actor | None
+    target: Actor | None
+    cameo: str
+    cameo_root: str
+    quad_class: int | None
+    goldstein: float | None
+    plover: dict[str, str | None]
+    negated: bool = False
+    hypothetical: bool = False
+    confidence: float = 0.5
+    rule: str = ""
+    date: str | None = None
+    date_precision: str | None = None
+    location: dict[str, object] | None = None
+    attribution: dict[str, str | None] = field(
+        default_factory=lambda: {"type": "none", "text": None})
+    reported_by: str | None = None
+
+    @staticmethod
+    def make_id(article_id: str, sentence_index: int, cameo: str, source: str | None,
+                target: str | None, trigger_start: int) -> str:
+        """Stable: the same article, sentence, code, actors and trigger give the same id."""
+        return stable_id(article_id, str(sentence_index), cameo, source or "", target or "",
+                         str(trigger_start))
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "event_id": self.event_id, "article_id": self.article_id,
+            "sentence_index": self.sentence_index, "sentence": self.sentence,
+            "trigger": self.trigger, "trigger_span": list(self.trigger_span),
+            "source": self.source.to_dict() if self.source else None,
+            "target": self.target.to_dict() if self.target else None,
+            "cameo": self.cameo, "cameo_root": self.cameo_root, "quad_class": self.quad_class,
+            "goldstein": self.goldstein, "plover": self.plover, "date": self.date,
+            "date_precision": self.date_precision, "location": self.location,
+            "negated": self.negated, "hypothetical": self.hypothetical,
+            "attribution": self.attribution, "reported_by": self.reported_by,
+            "confidence": self.confidence, "rule": self.rule,
+        }

@@ -1,0 +1,1 @@
+"""The event coder: actors and CAMEO events from spaCy dependency parses."""

@@ -1,0 +1,230 @@
+"""Actors: noun phrases to CAMEO actor codes, with light coreference within an article.
+
+For the head noun of a phrase, in order:
+  1. a dictionary name covering the head ("Ebrahim Raisi" -> IRNGOV on the article's date);
+  2. a name learned earlier in the article from an apposition ("Assadi, an Iranian diplomat");
+  3. an agent ("president", "court", "protesters") combined with a country taken from the
+     phrase itself (an adjective "Iranian", a possessive "Iran's", "of/from/in Antwerp"), else
+     from the most recent compatible actor, else the article's main country;
+  4. a pronoun: the most recent compatible actor;
+  5. a country modifier alone ("Iranian people" -> IRN).
+An actor the dictionaries do not know keeps its text, its spaCy entity type and a null code.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from newsevents.coder.geography import geography, split_code
+from newsevents.dictionaries.lexicon import Lexicon
+from newsevents.dictionaries.phrases import normalize_phrase
+from newsevents.records import Actor
+
+NOMINAL = frozenset({"NOUN", "PROPN", "PRON"})
+PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her"})
+THING_PRONOUNS = frozenset({"it", "its"})
+GROUP_PRONOUNS = frozenset({"they", "them", "their"})
+PERSON_SECTORS = frozenset({"GOV", "JUD", "LEG", "MIL", "ELI"})
+_PLACE_PREPS = frozenset({"of", "from", "in", "at"})
+_RECENT_SENTENCES = 3
+
+
+@dataclass(slots=True)
+class Mention:
+    actor: Actor
+    sentence: int
+    person: bool
+
+
+@dataclass(slots=True)
+class ArticleMemory:
+    """What the article has said so far: recent actors, names learned, countries counted."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    learned: dict[str, str] = field(default_factory=dict)
+    countries: Counter[str] = field(default_factory=Counter)
+
+    def remember(self, actor: Actor, sentence: int, person: bool) -> None:
+        if actor.code:
+            self.mentions.append(Mention(actor, sentence, person))
+            if actor.country:
+                self.countries[actor.country] += 1
+
+    def recent(self, sentence: int, want_person: bool | None, sector: str | None = None
+               ) -> Actor | None:
+        for mention in reversed(self.mentions):
+            if sentence - mention.sentence > _RECENT_SENTENCES:
+                break
+            if want_person is not None and mention.person != want_person:
+                continue
+            if sector is not None and mention.actor.sector != sector:
+                continue
+            return mention.actor
+        return None
+
+    def main_country(self) -> str | None:
+        return self.countries.most_common(1)[0][0] if self.countries else None
+
+
+@dataclass(slots=True)
+class ActorResolver:
+    """Codes the noun phrases of one article, sentence by sentence, in order."""
+
+    lexicon: Lexicon
+    day: date | None
+    memory: ArticleMemory = field(default_factory=ArticleMemory)
+
+    def resolve(self, head: Token, sentence: int) -> Actor:
+        """The actor a noun phrase headed by `head` names (code None when unknown)."""
+        span = _phrase_span(head)
+        actor = (self._named(head, span) or self._learned(head, span)
+                 or self._agent(head, span, sentence) or self._pronoun(head, sentence)
+                 or self._country_modifier(head, span))
+        if actor is None:
+            actor = _make(span, None, head.ent_type_ or None, "unknown")
+        self.memory.remember(actor, sentence, _is_person(head, actor))
+        self._learn_apposition(head, actor)
+        return actor
+
+    def _named(self, head: Token, span: Span) -> Actor | None:
+        match = self._longest(span, head, require_head=True)
+        if match is None:
+            return None
+        code, rule = match
+        country, sector = split_code(code)
+        if sector is None and country is not None:
+            agent = self._agent_code(head, span)
+            if agent is not None and agent[0] != head.i:
+                return _make(span, _compose(country, agent[1], agent[2]), head.ent_type_,
+                             f"{rule} + agent")
+        return _make(span, code, head.ent_type_ or None, rule)
+
+    def _learned(self, head: Token, span: Span) -> Actor | None:
+        for key in (normalize_phrase(span.text), normalize_phrase(head.text)):
+            if key in self.memory.learned:
+                return _make(span, self.memory.learned[key], head.ent_type_ or None,
+                             "named earlier in the article")
+        return None
+
+    def _agent(self, head: Token, span: Span, sentence: int) -> Actor | None:
+        found = self._agent_code(head, span)
+        if found is None:
+            return None
+        _, role, before = found
+        country = self._country_in(head, span)
+        rule = "agent + country in phrase"
+        if country is None:
+            context = self.memory.recent(sentence, None, role[:3]) if role else None
+            country = context.country if context else self.memory.main_country()
+            rule = "agent + country from context"
+        return _make(span, _compose(country, role, before) if country else role,
+                     head.ent_type_ or None, rule)
+
+    def _pronoun(self, head: Token, sentence: int) -> Actor | None:
+        word = head.lower_
+        if head.pos_ != "PRON" or word not in PERSON_PRONOUNS | THING_PRONOUNS | GROUP_PRONOUNS:
+            return None
+        want = True if word in PERSON_PRONOUNS else False if word in THING_PRONOUNS else None
+        antecedent = self.memory.recent(sentence, want)
+        if antecedent is None:
+            return None
+        return Actor(head.text, antecedent.code, antecedent.country, antecedent.sector,
+                     None, antecedent.entity_type, f"pronoun -> {antecedent.text}")
+
+    def _country_modifier(self, head: Token, span: Span) -> Actor | None:
+        country = self._country_in(head, span)
+        if country is None:
+            return None
+        return _make(span, country, head.ent_type_ or None, "country modifier")
+
+    def _longest(self, span: Span, head: Token, require_head: bool
+                 ) -> tuple[str | None, str] | None:
+        """The longest dictionary name in the span (covering the head when required)."""
+        tokens = list(span)
+        limit = self.lexicon.max_actor_words
+        for length in range(min(len(tokens), limit), 0, -1):
+            for start in range(len(tokens) - length + 1):
+                window = tokens[start:start + length]
+                if require_head and head not in window:
+                    continue
+                phrase = normalize_phrase(" ".join(t.text for t in window))
+                found = self.lexicon.actor_code(phrase, self.day)
+                if found is not None:
+                    entry, code = found
+                    return code, f"dictionary: {entry.name} ({entry.origin})"
+        return None
+
+    def _agent_code(self, head: Token, span: Span) -> tuple[int, str, bool] | None:
+        tokens = [t for t in span if t.i <= head.i]
+        for start in range(max(0, len(tokens) - self.lexicon.max_agent_words), len(tokens)):
+            window = tokens[start:]
+            for form in (" ".join(t.text for t in window),
+                         " ".join([*(t.text for t in window[:-1]), head.lemma_])):
+                agent = self.lexicon.agents.get(normalize_phrase(form))
+                if agent is not None:
+                    return window[0].i, agent.code, agent.before_country
+        return None
+
+    def _country_in(self, head: Token, span: Span) -> str | None:
+        """A country named inside the phrase: a modifier, a possessive, or of/from/in X."""
+        candidates = [t for t in span if t.i != head.i]
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ in _PLACE_PREPS:
+                candidates.extend(c for c in child.children if c.dep_ == "pobj")
+        for token in candidates:
+            code = self._token_country(token)
+            if code:
+                return code
+        return None
+
+    def _token_country(self, token: Token) -> str | None:
+        for text in (token.text, token.lemma_):
+            found = self.lexicon.actor_code(normalize_phrase(text), self.day)
+            if found is not None:
+                country, _ = split_code(found[1])
+                if country or (found[1] and len(found[1]) == 3):
+                    return country or found[1]
+        return geography().names.get(normalize_phrase(token.text))
+
+    def _learn_apposition(self, head: Token, actor: Actor) -> None:
+        """"Assadollah Assadi, an Iranian diplomat": the name now means IRNGOV."""
+        if head.pos_ != "PROPN" or actor.code is not None:
+            return
+        for child in head.children:
+            if child.dep_ in ("appos",) and child.pos_ in NOMINAL:
+                described = self._agent(child, _phrase_span(child), -1)
+                if described is not None and described.code:
+                    self.memory.learned[normalize_phrase(actor.text)] = described.code
+                    self.memory.learned[normalize_phrase(head.text)] = described.code
+
+
+def _phrase_span(head: Token) -> Span:
+    """The head with its left modifiers (determiners, adjectives, compounds, possessives)."""
+    start = head.i
+    for child in head.lefts:
+        if child.dep_ in ("det", "amod", "compound", "poss", "nmod", "nummod", "quantmod",
+                          "case", "punct", "cc", "conj", "npadvmod", "advmod"):
+            start = min(start, child.left_edge.i)
+    return head.doc[start: head.i + 1]
+
+
+def _compose(country: str | None, role: str, before_country: bool) -> str:
+    if country is None:
+        return role
+    return f"{role}{country}" if before_country else f"{country}{role}"
+
+
+def _make(span: Span, code: str | None, entity_type: str | None, rule: str) -> Actor:
+    country, sector = split_code(code)
+    return Actor(span.text, code, country, sector, (span.start_char, span.end_char),
+                 entity_type or None, rule)
+
+
+def _is_person(head: Token, actor: Actor) -> bool:
+    return head.ent_type_ == "PERSON" or (
+        head.pos_ == "PROPN" and actor.sector in PERSON_SECTORS and head.ent_type_ != "GPE")
+

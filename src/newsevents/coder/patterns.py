@@ -1,0 +1,131 @@
+"""Matching PETRARCH verb patterns against a verb's dependency neighbourhood.
+
+The words after `*` are looked for, in order, among the tokens that follow the verb inside its
+own clause (objects, complements, prepositional phrases; not its subject, not conjoined
+verbs). The words before `*` are looked for in its subject. A `(PREP …)` group must match a
+prepositional phrase headed by that preposition. `$`, `+` and `%` bind the source, the target or
+both to the noun phrase found there; `^` passes over one noun phrase.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from newsevents.dictionaries.verbs import Element, VerbPattern
+
+_CLAUSE_DEPS = frozenset({"dobj", "dative", "prep", "agent", "xcomp", "ccomp", "attr", "oprd",
+                          "acomp", "prt", "advmod", "npadvmod", "pcomp", "iobj", "obj", "advcl"})
+_NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
+
+
+@dataclass(slots=True)
+class Match:
+    pattern: VerbPattern
+    source: Token | None = None
+    target: Token | None = None
+    matched: list[int] = field(default_factory=list)
+
+
+def clause_after(verb: Token) -> list[Token]:
+    """Tokens after the verb in its own clause, in order."""
+    tokens: list[Token] = []
+    for child in verb.rights:
+        if child.dep_ in _CLAUSE_DEPS:
+            tokens.extend(child.subtree)
+    return sorted(tokens, key=lambda t: t.i)
+
+
+def clause_before(verb: Token, subjects: Sequence[Token]) -> list[Token]:
+    tokens = [t for s in subjects for t in s.subtree]
+    tokens.extend(t for child in verb.lefts if child.dep_ in ("npadvmod", "advmod")
+                  for t in child.subtree)
+    return sorted(set(tokens), key=lambda t: t.i)
+
+
+def match_pattern(pattern: VerbPattern, before: list[Token], after: list[Token],
+                  synsets: dict[str, frozenset[str]]) -> Match | None:
+    match = Match(pattern)
+    if not _match_sequence(pattern.before, before, 0, synsets, match):
+        return None
+    if not _match_sequence(pattern.after, after, 0, synsets, match):
+        return None
+    return match
+
+
+def _match_sequence(elements: Sequence[Element], tokens: list[Token], start: int,
+                    synsets: dict[str, frozenset[str]], match: Match) -> bool:
+    position = start
+    for element in elements:
+        found = _find(element, tokens, position, synsets, match)
+        if found is None:
+            return False
+        position = found
+    return True
+
+
+def _find(element: Element, tokens: list[Token], start: int,
+          synsets: dict[str, frozenset[str]], match: Match) -> int | None:
+    """Index just past the first place `element` matches at or after `start`, else None."""
+    for i in range(start, len(tokens)):
+        end = _match_at(element, tokens, i, synsets, match)
+        if end is not None:
+            return end
+    return None
+
+
+def _match_at(element: Element, tokens: list[Token], i: int,
+              synsets: dict[str, frozenset[str]], match: Match) -> int | None:
+    token = tokens[i]
+    kind = element.kind
+    if kind == "word":
+        return _words_at(element.value.split(), tokens, i)
+    if kind == "phrase":
+        return _words_at(element.value.split(), tokens, i)
+    if kind == "synset":
+        for words in sorted(synsets.get(element.value, ()), key=len, reverse=True):
+            end = _words_at(words.split(), tokens, i)
+            if end is not None:
+                return end
+        return None
+    if kind in ("source", "target", "compound", "skip"):
+        if token.pos_ not in _NOMINAL:
+            return None
+        if kind in ("source", "compound"):
+            match.source = match.source or token
+        if kind in ("target", "compound"):
+            match.target = match.target or token
+        return i + 1
+    if kind == "prep":
+        if token.dep_ not in ("prep", "agent", "dative") or token.lower_ != element.value:
+            return None
+        inside = sorted((t for t in token.subtree if t.i != token.i), key=lambda t: t.i)
+        if not _match_sequence(element.children, inside, 0, synsets, match):
+            return None
+        last = token.right_edge.i
+        return next((k for k in range(i, len(tokens)) if tokens[k].i > last), len(tokens))
+    return None
+
+
+def _words_at(words: list[str], tokens: list[Token], i: int) -> int | None:
+    if i + len(words) > len(tokens):
+        return None
+    for offset, word in enumerate(words):
+        token = tokens[i + offset]
+        if word not in (token.lower_, token.lemma_.lower()):
+            return None
+    return i + len(words)
+
+
+def best_match(patterns: Sequence[VerbPattern], before: list[Token], after: list[Token],
+               synsets: dict[str, frozenset[str]]) -> Match | None:
+    """The most specific pattern that matches (patterns come sorted most specific first)."""
+    for pattern in patterns:
+        if not pattern.before and not pattern.after:
+            continue
+        found = match_pattern(pattern, before, after, synsets)
+        if found is not None:
+            return found
+    return None
