@@ -14,10 +14,10 @@ An actor the dictionaries do not know keeps its text, its spaCy entity type and 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
 from newsevents.coder.geography import geography, split_code
 from newsevents.dictionaries.lexicon import Lexicon
@@ -46,6 +46,7 @@ class ArticleMemory:
 
     mentions: list[Mention] = field(default_factory=list)
     learned: dict[str, str] = field(default_factory=dict)
+    resolved: dict[int, Actor] = field(default_factory=dict)  # token index -> actor
     countries: Counter[str] = field(default_factory=Counter)
 
     def remember(self, actor: Actor, sentence: int, person: bool) -> None:
@@ -82,16 +83,30 @@ class ActorResolver:
         """The actor a noun phrase headed by `head` names (code None when unknown)."""
         span = _phrase_span(head)
         actor = (self._named(head, span) or self._learned(head, span)
-                 or self._agent(head, span, sentence) or self._pronoun(head, sentence)
-                 or self._country_modifier(head, span))
+                 or self._apposition(head, span) or self._agent(head, span, sentence)
+                 or self._pronoun(head, sentence) or self._country_modifier(head, span))
         if actor is None:
             actor = _make(span, None, head.ent_type_ or None, "unknown")
-        self.memory.remember(actor, sentence, _is_person(head, actor))
+        self.memory.remember(actor, sentence, self._is_person(head, actor))
+        self.memory.resolved[head.i] = actor
         self._learn_apposition(head, actor)
         return actor
 
+    def as_agent_of_act(self, head: Token, actor: Actor) -> Actor:
+        """A capital or a bare country named as the doer of a political act is its government
+        ("Tehran demanded" -> IRNGOV); countries stay countries ("France agreed" -> FRA)."""
+        if actor.code is None or actor.sector is not None or actor.country is None:
+            return actor
+        if normalize_phrase(head.text) not in geography().capitals:
+            return actor
+        return replace(actor, code=f"{actor.country}GOV", sector="GOV",
+                       rule=f"{actor.rule}; capital as government")
+
     def _named(self, head: Token, span: Span) -> Actor | None:
-        match = self._longest(span, head, require_head=True)
+        named = _name_span(head, span)
+        match = self._longest(named, head, require_head=True)
+        if match is not None and named.end > span.end:
+            span = named
         if match is None:
             return None
         code, rule = match
@@ -102,6 +117,18 @@ class ActorResolver:
                 return _make(span, _compose(country, agent[1], agent[2]), head.ent_type_,
                              f"{rule} + agent")
         return _make(span, code, head.ent_type_ or None, rule)
+
+    def _apposition(self, head: Token, span: Span) -> Actor | None:
+        """"his Iranian counterpart Ebrahim Raisi": the name takes its description's code."""
+        if head.dep_ != "appos" or head.pos_ != "PROPN":
+            return None
+        described = self.memory.resolved.get(head.head.i)
+        if described is None or described.code is None:
+            return None
+        self.memory.learned[normalize_phrase(span.text)] = described.code
+        self.memory.learned[normalize_phrase(head.text)] = described.code
+        return _make(span, described.code, head.ent_type_ or None,
+                     f"apposition to '{described.text}'")
 
     def _learned(self, head: Token, span: Span) -> Actor | None:
         for key in (normalize_phrase(span.text), normalize_phrase(head.text)):
@@ -159,11 +186,25 @@ class ActorResolver:
         return None
 
     def _agent_code(self, head: Token, span: Span) -> tuple[int, str, bool] | None:
+        """The agent the phrase ends in ("Iranian president"), or for a name the agent in its
+        title ("French President Emanuel Macron")."""
         tokens = [t for t in span if t.i <= head.i]
+        ends = [len(tokens)]
+        if head.pos_ == "PROPN":
+            ends += [n + 1 for n in range(len(tokens) - 2, -1, -1)
+                     if tokens[n].dep_ == "compound" or tokens[n].pos_ == "NOUN"]
+        for end in ends:
+            found = self._agent_ending_at(tokens[:end])
+            if found is not None:
+                return found
+        return None
+
+    def _agent_ending_at(self, tokens: list[Token]) -> tuple[int, str, bool] | None:
+        last = tokens[-1]
         for start in range(max(0, len(tokens) - self.lexicon.max_agent_words), len(tokens)):
             window = tokens[start:]
             for form in (" ".join(t.text for t in window),
-                         " ".join([*(t.text for t in window[:-1]), head.lemma_])):
+                         " ".join([*(t.text for t in window[:-1]), last.lemma_])):
                 agent = self.lexicon.agents.get(normalize_phrase(form))
                 if agent is not None:
                     return window[0].i, agent.code, agent.before_country
@@ -190,6 +231,17 @@ class ActorResolver:
                     return country or found[1]
         return geography().names.get(normalize_phrase(token.text))
 
+    def _is_person(self, head: Token, actor: Actor) -> bool:
+        """People: spaCy's PERSON, a dictionary name with dated roles, a titled name."""
+        if head.ent_type_ == "PERSON" or _person_rule(actor):
+            return True
+        if head.pos_ != "PROPN" or actor.code is None:
+            return False
+        entry = self.lexicon.actors.get(normalize_phrase(head.text))
+        if entry is not None:
+            return any(role.dated for role in entry.roles)
+        return actor.sector in PERSON_SECTORS and "agent" in (actor.rule or "")
+
     def _learn_apposition(self, head: Token, actor: Actor) -> None:
         """"Assadollah Assadi, an Iranian diplomat": the name now means IRNGOV."""
         if head.pos_ != "PROPN" or actor.code is not None:
@@ -212,6 +264,20 @@ def _phrase_span(head: Token) -> Span:
     return head.doc[start: head.i + 1]
 
 
+def _name_span(head: Token, span: Span) -> Span:
+    """For a name, the phrase with its "of" tail: "National Council of Resistance of Iran"."""
+    end = span.end
+    node = head
+    while node.pos_ == "PROPN":
+        of = [c for c in node.children if c.dep_ == "prep" and c.lower_ == "of"]
+        pobj = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
+        if not pobj or pobj[0].pos_ != "PROPN":
+            break
+        node = pobj[0]
+        end = node.i + 1
+    return head.doc[span.start:end]
+
+
 def _compose(country: str | None, role: str, before_country: bool) -> str:
     if country is None:
         return role
@@ -224,7 +290,6 @@ def _make(span: Span, code: str | None, entity_type: str | None, rule: str) -> A
                  entity_type or None, rule)
 
 
-def _is_person(head: Token, actor: Actor) -> bool:
-    return head.ent_type_ == "PERSON" or (
-        head.pos_ == "PROPN" and actor.sector in PERSON_SECTORS and head.ent_type_ != "GPE")
+def _person_rule(actor: Actor) -> bool:
+    return bool(actor.rule) and actor.rule.startswith(("apposition", "named earlier"))
 

@@ -53,7 +53,8 @@ class EventCoder:
                 continue
             candidates = self._candidates(sentence)
             for candidate in candidates:
-                events.extend(self._events(candidate, actors, article_id, index, sentence))
+                events.extend(self._events(candidate, actors, resolver, article_id, index,
+                                           sentence))
         return _unique(events)
 
     def _candidates(self, sentence: Span) -> list[Candidate]:
@@ -79,8 +80,8 @@ class EventCoder:
         match = best_match(self.lexicon.patterns.get(entry.block, ()),
                            clause_before(verb, sources), after, self.lexicon.synsets)
         if match is not None:
-            code, rule, kind = match.pattern.code, f"{match.pattern.origin}: {match.pattern.text}", \
-                "pattern"
+            pattern = match.pattern
+            code, rule, kind = pattern.code, f"{pattern.origin}: {pattern.text}", "pattern"
             sources = [match.source] if match.source is not None else sources
             targets = [match.target] if match.target is not None else targets
         else:
@@ -93,21 +94,21 @@ class EventCoder:
         trigger = nominal.trigger_for(noun)
         if trigger is None:
             return None
-        governor = noun.head.head if noun.head.dep_ == "prep" else noun.head
-        if governor.i in coded_heads and governor.i != noun.i:
-            return None  # the verb that governs it has been coded already
+        if noun.dep_ in ("dobj", "obj", "attr") and noun.head.i in coded_heads:
+            return None  # "held talks": the verb's own pattern has coded it
         sources = nominal.nominal_sources(noun) or nominal.country_modifiers(noun)
-        return Candidate(noun, Code(trigger.code), sources, nominal.nominal_targets(noun),
+        return Candidate(noun, nominal.code_of(trigger), sources, nominal.nominal_targets(noun),
                          f"{trigger.origin}: {trigger.noun}", "nominal")
 
-    def _events(self, candidate: Candidate, actors: dict[int, Actor], article_id: str,
-                index: int, sentence: Span) -> list[Event]:
-        sources = [actors.get(t.i) for t in candidate.sources]
-        targets = [actors.get(t.i) for t in candidate.targets] or [None]
+    def _events(self, candidate: Candidate, actors: dict[int, Actor], resolver: ActorResolver,
+                article_id: str, index: int, sentence: Span) -> list[Event]:
+        sources = [resolver.as_agent_of_act(t, actors[t.i])
+                   for t in candidate.sources if t.i in actors]
+        targets = [actors.get(t.i) for t in _targets(candidate, actors)] or [None]
         out = []
         for source in sources:
             for target in targets:
-                if source is None or not (source.code or (target and target.code)):
+                if source.code is None:
                     continue
                 if target is not None and source.code and source.code == target.code and \
                         candidate.kind != "nominal":
@@ -164,7 +165,20 @@ class EventCoder:
 
 
 def _is_np_head(token: Token) -> bool:
-    return token.pos_ in NOMINAL and token.dep_ not in ("compound", "amod", "nmod")
+    return token.pos_ in NOMINAL and token.dep_ not in ("compound", "amod", "nmod") and \
+        nominal.trigger_for(token) is None
+
+
+def _targets(candidate: Candidate, actors: dict[int, Actor]) -> list[Token]:
+    """The candidate's targets; a conjoined verb with no coded object shares its partner's
+    ("killing several hundred protesters, and arresting tens of thousands")."""
+    coded = [t for t in candidate.targets if t.i in actors and actors[t.i].code]
+    trigger = candidate.trigger
+    if coded or candidate.kind == "nominal" or trigger.dep_ != "conj":
+        return candidate.targets
+    partner = clauses.objects(trigger.head)
+    shared = [t for t in partner if t.i in actors and actors[t.i].code]
+    return shared or candidate.targets
 
 
 def _directions(code: Code, source: Actor, target: Actor | None

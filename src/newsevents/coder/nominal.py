@@ -10,11 +10,13 @@ from importlib import resources
 from spacy.tokens import Token
 
 from newsevents.coder.clauses import NOMINAL, subjects, with_conjuncts
+from newsevents.dictionaries.verbs import Code
 
 _PHONE_WORDS = frozenset({"phone", "telephone"})
 _TARGET_PREPS = ("with", "against", "on", "toward", "towards", "to")
 _SOURCE_PREPS = ("by", "from")
-_NEEDS_WITH = frozenset({"call"})  # "a call with X" is talk; "a call for X" is an appeal
+_NEEDS_WITH = frozenset({"call"})
+_ONE_WAY = frozenset({"042", "043"})  # a visit is made by one side and hosted by the other  # "a call with X" is talk; "a call for X" is an appeal
 
 
 @dataclass(slots=True, frozen=True)
@@ -47,6 +49,13 @@ def trigger_for(noun: Token) -> NominalTrigger | None:
             c.lower_ in _PHONE_WORDS for c in noun.lefts):
         return NominalTrigger(found.noun, "040", found.origin)
     return found
+
+
+def code_of(trigger: NominalTrigger) -> Code:
+    """Talks go both ways: a consultation (04, but not a visit) is coded in both directions,
+    as CAMEO.2.0.txt does for its verbs (CALL [041:041])."""
+    mutual = trigger.code.startswith("04") and trigger.code not in _ONE_WAY
+    return Code(trigger.code, trigger.code if mutual else None)
 
 
 def _prep_objects(noun: Token, preps: tuple[str, ...]) -> list[Token]:

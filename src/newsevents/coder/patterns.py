@@ -114,7 +114,9 @@ def _words_at(words: list[str], tokens: list[Token], i: int) -> int | None:
         return None
     for offset, word in enumerate(words):
         token = tokens[i + offset]
-        if word not in (token.lower_, token.lemma_.lower()):
+        # nouns match by lemma (plurals); other words as written: "according" is not "accord"
+        lemma = token.lemma_.lower() if token.pos_ in ("NOUN", "PROPN") else token.lower_
+        if word not in (token.lower_, lemma):
             return None
     return i + len(words)
 
