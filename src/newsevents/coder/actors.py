@@ -291,5 +291,5 @@ def _make(span: Span, code: str | None, entity_type: str | None, rule: str) -> A
 
 
 def _person_rule(actor: Actor) -> bool:
-    return bool(actor.rule) and actor.rule.startswith(("apposition", "named earlier"))
+    return (actor.rule or "").startswith(("apposition", "named earlier"))
 

@@ -15,8 +15,8 @@ from newsevents.dictionaries.verbs import Code
 _PHONE_WORDS = frozenset({"phone", "telephone"})
 _TARGET_PREPS = ("with", "against", "on", "toward", "towards", "to")
 _SOURCE_PREPS = ("by", "from")
-_NEEDS_WITH = frozenset({"call"})
-_ONE_WAY = frozenset({"042", "043"})  # a visit is made by one side and hosted by the other  # "a call with X" is talk; "a call for X" is an appeal
+_NEEDS_WITH = frozenset({"call"})  # "a call with X" is talk; "a call for X" is an appeal
+_ONE_WAY = frozenset({"042", "043"})  # a visit is made by one side and hosted by the other
 
 
 @dataclass(slots=True, frozen=True)
