@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,11 +16,13 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from newsevents.errors import NewsEventsError
-from newsevents.ingest.job import IngestSummary, ingest
+from newsevents.gdelt import gdelt_row
+from newsevents.ingest.job import IngestSummary, ingest, read_articles
 from newsevents.ingest.readers import Outcome
 from newsevents.records import IngestFailure
 from newsevents.settings import Settings, load_settings
 from newsevents.store import Store
+from newsevents.store.duckdb_store import EventQuery
 
 app = typer.Typer(
     add_completion=False,
@@ -41,6 +44,28 @@ DbOption = Annotated[
 class TableFormat(StrEnum):
     table = "table"
     jsonl = "jsonl"
+
+
+class EventFormat(StrEnum):
+    jsonl = "jsonl"
+    table = "table"
+    gdelt = "gdelt"
+
+
+DateOption = Annotated[
+    str | None,
+    typer.Option("--date", help="Publication date YYYY-MM-DD for every input (overrides "
+                 "what the pages say)."),
+]
+
+
+def _given_date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _fail(f"--date must be YYYY-MM-DD, got '{text}'") from None
 
 
 def _fail(message: str) -> typer.Exit:
@@ -67,10 +92,14 @@ def main(
 def run(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (read recursively) or -.")],
     db: DbOption = None,
+    given: DateOption = None,
+    events: Annotated[bool, typer.Option("--events/--no-events",
+                                         help="Code events as well (needs spaCy).")] = True,
     settings_file: SettingsOption = None,
 ) -> None:
-    """Ingest news into DuckDB; re-running on the same input adds nothing twice."""
+    """Ingest news into DuckDB and code its events; re-running adds nothing twice."""
     settings = _settings(settings_file, store={"db": db})
+    day = _given_date(given)
     missing = [p for p in paths if p != "-" and not Path(p).exists()]
     if missing:
         raise _fail(f"no such file or folder: {missing[0]}")
@@ -84,8 +113,9 @@ def run(
                     progress.console.print(f"skipped {item.message}", markup=False,
                                            highlight=False)
 
-            summary = ingest(paths, settings, store, on_outcome=report)
-            totals = (store.count("articles"), store.count("ingest_errors"))
+            summary = ingest(paths, settings, store, on_outcome=report, code_events=events,
+                             given_date=day)
+            totals = (store.count("articles"), store.count("events"), store.count("ingest_errors"))
     except NewsEventsError as exc:
         raise _fail(str(exc)) from exc
     _print_summary(summary, settings.store.db, totals)
@@ -96,17 +126,19 @@ def _progress() -> Progress:
                     TimeElapsedColumn(), console=err, transient=True)
 
 
-def _print_summary(summary: IngestSummary, db: str, totals: tuple[int, int]) -> None:
+def _print_summary(summary: IngestSummary, db: str, totals: tuple[int, int, int]) -> None:
     rate = summary.articles_read / summary.seconds if summary.seconds else 0.0
     out.print(f"Read {summary.articles_read} articles in {summary.seconds:.1f} s "
               f"({rate:.1f} articles/s): {summary.articles_new} new, "
               f"{summary.articles_known} already stored.", highlight=False)
-    out.print(f"Dropped {summary.dropped_lines} lines of page furniture.", highlight=False)
+    out.print(f"Dropped {summary.dropped_lines} lines of page furniture. "
+              f"Coded {summary.events_new} new events.", highlight=False)
     if summary.failures:
         kinds = ", ".join(f"{k} {n}" for k, n in summary.failure_reasons.most_common())
         out.print(f"Skipped {summary.failures} documents ({kinds}); "
                   f"{summary.failures_new} newly recorded in ingest_errors.", highlight=False)
-    out.print(f"{db}: {totals[0]} articles, {totals[1]} ingest errors.", highlight=False)
+    out.print(f"{db}: {totals[0]} articles, {totals[1]} events, {totals[2]} ingest errors.",
+              highlight=False)
 
 
 @app.command()
@@ -132,3 +164,85 @@ def articles(
                       (r["title"] or "")[:60], r["outlet"] or "", str(len(r["text"].split())),
                       str(len(r["dropped"])))
     Console(width=None if out.is_terminal else 160).print(table)
+
+
+@app.command()
+def code(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (read recursively) or -.")],
+    output: Annotated[EventFormat, typer.Option("--format")] = EventFormat.jsonl,
+    given: DateOption = None,
+    settings_file: SettingsOption = None,
+) -> None:
+    """Code files or folders and print their events; no database needed."""
+    settings = _settings(settings_file)
+    day = _given_date(given)
+    missing = [p for p in paths if p != "-" and not Path(p).exists()]
+    if missing:
+        raise _fail(f"no such file or folder: {missing[0]}")
+    from newsevents.coder.job import CodeArticles
+
+    rows: list[tuple[dict[str, Any], str | None]] = []
+    try:
+        for item in CodeArticles(settings, day).run(read_articles(paths, settings)):
+            if isinstance(item, IngestFailure):
+                err.print(f"skipped {item.message}", markup=False, highlight=False)
+                continue
+            for event in item.events:
+                rows.append((event.to_dict(), item.article.url or item.article.path))
+    except NewsEventsError as exc:
+        raise _fail(str(exc)) from exc
+    _print_events(rows, output)
+
+
+@app.command()
+def events(
+    db: DbOption = None,
+    actor: Annotated[str | None, typer.Option(help="Actor code prefix (IRN, IRNGOV) or "
+                                              "words of its text.")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO alpha-3 of either actor.")] = None,
+    root: Annotated[str | None, typer.Option(help="CAMEO root code, e.g. 17.")] = None,
+    since: Annotated[str | None, typer.Option(help="From this date, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Until this date, YYYY-MM-DD.")] = None,
+    output: Annotated[EventFormat, typer.Option("--format")] = EventFormat.table,
+    settings_file: SettingsOption = None,
+) -> None:
+    """List stored events, filtered by actor, country, CAMEO root and date range."""
+    settings = _settings(settings_file, store={"db": db})
+    for value in (since, until):
+        _given_date(value)
+    query = EventQuery(actor, country, root, since, until)
+    try:
+        with Store(settings.store.db, read_only=True) as store:
+            urls = {a["article_id"]: a["url"] or a["path"] for a in store.articles()}
+            found = store.events(query)
+    except NewsEventsError as exc:
+        raise _fail(str(exc)) from exc
+    _print_events([(e, urls.get(e["article_id"])) for e in found], output)
+
+
+def _print_events(rows: list[tuple[dict[str, Any], str | None]], output: EventFormat) -> None:
+    if output is EventFormat.jsonl:
+        for event, _ in rows:
+            sys.stdout.write(json.dumps(event, ensure_ascii=False, default=str) + "\n")
+    elif output is EventFormat.gdelt:
+        for event, url in rows:
+            sys.stdout.write(gdelt_row(event, url) + "\n")
+    else:
+        table = Table("date", "cameo", "source", "target", "trigger", "flags", "sentence")
+        for event, _ in rows:
+            flags = " ".join(f for f in ("negated", "hypothetical") if event[f])
+            table.add_row(event["date"] or "", event["cameo"], _actor_cell(event["source"]),
+                          _actor_cell(event["target"]), event["trigger"], flags,
+                          _shorten(event["sentence"], 70))
+        Console(width=None if out.is_terminal else 200).print(table)
+
+
+def _actor_cell(actor: dict[str, Any] | None) -> str:
+    if not actor:
+        return ""
+    return f"{actor['code'] or '?'} ({_shorten(actor['text'], 30)})"
+
+
+def _shorten(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"

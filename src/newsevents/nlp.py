@@ -26,6 +26,10 @@ def load_model(name: str) -> Language:
         ) from exc
     if nlp.lang != "en":
         raise ModelError(f"spaCy model '{name}' is for '{nlp.lang}', not English")
+    import newsevents.coder.components  # noqa: F401  (registers the newsevents factories)
+
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("newsevents_paragraphs", before="parser")
     log.info("loaded spaCy model %s %s", name, nlp.meta.get("version"))
     return nlp
 

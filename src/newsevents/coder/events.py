@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from spacy.tokens import Doc, Span, Token
@@ -41,14 +41,17 @@ class EventCoder:
     def __init__(self, lexicon: Lexicon, codebook: Codebook | None = None) -> None:
         self.lexicon = lexicon
         self.codebook = codebook or load_codebook()
+        self.last_actors: dict[int, Actor] = {}  # the actors of the last document coded
 
     def code(self, doc: Doc, article_id: str, day: date | None) -> list[Event]:
         resolver = ActorResolver(self.lexicon, day)
+        self.last_actors = {}
         if self._story_discarded(doc):
             return []
         events: list[Event] = []
         for index, sentence in enumerate(doc.sents):
-            actors = {t.i: resolver.resolve(t, index) for t in sentence if _is_np_head(t)}
+            actors = {t.i: resolver.resolve(t, index) for t in sentence if is_np_head(t)}
+            self.last_actors.update(actors)
             if self._sentence_discarded(sentence):
                 continue
             candidates = self._candidates(sentence)
@@ -164,21 +167,35 @@ class EventCoder:
                    for p, d in self.lexicon.discards.items())
 
 
-def _is_np_head(token: Token) -> bool:
+def is_np_head(token: Token) -> bool:
     return token.pos_ in NOMINAL and token.dep_ not in ("compound", "amod", "nmod") and \
         nominal.trigger_for(token) is None
 
 
 def _targets(candidate: Candidate, actors: dict[int, Actor]) -> list[Token]:
-    """The candidate's targets; a conjoined verb with no coded object shares its partner's
-    ("killing several hundred protesters, and arresting tens of thousands")."""
-    coded = [t for t in candidate.targets if t.i in actors and actors[t.i].code]
+    """The candidate's targets. An uncoded object gives way to the coded actor it is "of"
+    ("shelled positions of Kurdish rebels"); a conjoined verb with no coded object shares its
+    partner's ("killing several hundred protesters, and arresting tens of thousands")."""
+    targets = [_owner(t, actors) for t in candidate.targets]
+    candidate = replace(candidate, targets=targets)
+    coded = [t for t in targets if t.i in actors and actors[t.i].code]
     trigger = candidate.trigger
     if coded or candidate.kind == "nominal" or trigger.dep_ != "conj":
         return candidate.targets
     partner = clauses.objects(trigger.head)
     shared = [t for t in partner if t.i in actors and actors[t.i].code]
     return shared or candidate.targets
+
+
+def _owner(token: Token, actors: dict[int, Actor]) -> Token:
+    if token.i in actors and actors[token.i].code:
+        return token
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj" and pobj.i in actors and actors[pobj.i].code:
+                    return pobj
+    return token
 
 
 def _directions(code: Code, source: Actor, target: Actor | None

@@ -6,6 +6,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 
 from newsevents.ingest.readers import Outcome
 from newsevents.ingest.sources import expand_paths
@@ -33,6 +34,7 @@ class IngestSummary:
 
     articles_read: int = 0
     articles_new: int = 0
+    events_new: int = 0
     failures: int = 0
     failures_new: int = 0
     dropped_lines: int = 0
@@ -59,14 +61,25 @@ def ingest(
     settings: Settings,
     store: Store,
     on_outcome: Callable[[Outcome], None] | None = None,
+    code_events: bool = True,
+    given_date: date | None = None,
 ) -> IngestSummary:
-    """Read, clean and store; each batch is one transaction, so a stop loses no half-article."""
+    """Read, clean, code and store. Each batch (articles with their events) is one
+    transaction, so a stop loses no half-article; articles already stored are not re-coded."""
+    from newsevents.coder.job import CodeArticles  # spaCy loads only when coding
+
     summary = IngestSummary()
     start = time.perf_counter()
+    coder = CodeArticles(settings, given_date) if code_events else None
     for batch in batched(read_articles(paths, settings), settings.store.batch_size):
-        new_articles, new_errors = store.write(batch)
-        summary.articles_new += new_articles
-        summary.failures_new += new_errors
+        known = store.known_articles([a.article_id for a in batch if isinstance(a, Article)])
+        fresh = [a for a in batch if isinstance(a, Article) and a.article_id not in known]
+        failures = [f for f in batch if isinstance(f, IngestFailure)]
+        coded = list(coder.run(fresh)) if coder is not None else fresh
+        written = store.write([*coded, *failures])
+        summary.articles_new += written.articles
+        summary.events_new += written.events
+        summary.failures_new += written.errors
         for item in batch:
             if isinstance(item, Article):
                 summary.articles_read += 1

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from newsevents.errors import StoreError
-from newsevents.records import Article, IngestFailure
+from newsevents.records import Article, Event, IngestFailure
 from newsevents.store.migrations import MIGRATIONS
+
+if TYPE_CHECKING:
+    from newsevents.coder.job import CodedArticle
 
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -20,6 +24,19 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 _ARTICLE_COLUMNS = ("article_id", "path", "url", "outlet", "title", "author", "published",
                     "published_source", "page_date", "language", "text", "dropped")
 _ERROR_COLUMNS = ("error_id", "path", "reason", "language", "content_sha")
+EVENT_COLUMNS = ("event_id", "article_id", "sentence_index", "sentence", "trigger",
+                 "trigger_span", "source", "target", "cameo", "cameo_root", "quad_class",
+                 "goldstein", "plover", "date", "date_precision", "location", "negated",
+                 "hypothetical", "attribution", "reported_by", "confidence", "rule")
+
+
+@dataclass(slots=True, frozen=True)
+class Written:
+    """What one write added (anything already stored is not counted)."""
+
+    articles: int = 0
+    events: int = 0
+    errors: int = 0
 
 
 class Store:
@@ -75,20 +92,40 @@ class Store:
     def transaction(self) -> _Transaction:
         return _Transaction(self.db)
 
-    def write(self, batch: Sequence[Article | IngestFailure]) -> tuple[int, int]:
-        """Store one batch in one transaction; return (new articles, new errors).
+    def write(self, batch: Sequence[Article | CodedArticle | IngestFailure]) -> Written:
+        """Store one batch, articles with their events, in one transaction.
 
-        Anything already stored (same article_id, or the same failure of the same file) is left
-        as it is, so a re-run adds nothing twice. If the batch fails, none of it is written.
+        Anything already stored (same article_id, event_id, or the same failure of the same
+        file) is left as it is, so a re-run adds nothing twice. If the batch fails, none of it
+        is written: no article is ever stored without its events.
         """
-        articles = [a for a in batch if isinstance(a, Article)]
-        failures = [f for f in batch if isinstance(f, IngestFailure)]
+        articles: list[Article] = []
+        events: list[Event] = []
+        failures: list[IngestFailure] = []
+        for item in batch:
+            if isinstance(item, IngestFailure):
+                failures.append(item)
+            elif isinstance(item, Article):
+                articles.append(item)
+            else:
+                articles.append(item.article)
+                events.extend(item.events)
         with self.transaction():
-            new_articles = self._insert("articles", "article_id", _ARTICLE_COLUMNS,
-                                        [_article_row(a) for a in articles])
-            new_errors = self._insert("ingest_errors", "error_id", _ERROR_COLUMNS,
-                                      [_failure_row(f) for f in failures])
-        return new_articles, new_errors
+            return Written(
+                self._insert("articles", "article_id", _ARTICLE_COLUMNS,
+                             [_article_row(a) for a in articles]),
+                self._insert("events", "event_id", EVENT_COLUMNS,
+                             [_event_row(e) for e in events]),
+                self._insert("ingest_errors", "error_id", _ERROR_COLUMNS,
+                             [_failure_row(f) for f in failures]),
+            )
+
+    def known_articles(self, article_ids: Sequence[str]) -> set[str]:
+        if not article_ids:
+            return set()
+        rows = self.db.execute("SELECT article_id FROM articles WHERE article_id IN "
+                               "(SELECT unnest(?))", [list(article_ids)]).fetchall()
+        return {row[0] for row in rows}
 
     def _insert(self, table: str, key: str, columns: Sequence[str],
                 rows: list[tuple[Any, ...]]) -> int:
@@ -115,6 +152,27 @@ class Store:
                     record[field] = record[field].isoformat()
             yield record
 
+    def events(self, query: EventQuery | None = None) -> list[dict[str, Any]]:
+        """Stored events, oldest first, filtered by actor, country, CAMEO root and date.
+
+        The date filter uses the event's own date, or its article's publication date when the
+        event has none.
+        """
+        where, params = (query or EventQuery()).sql()
+        cursor = self.db.execute(
+            f"SELECT {', '.join('e.' + c for c in EVENT_COLUMNS)} FROM events e "
+            f"JOIN articles a USING (article_id) {where} "
+            "ORDER BY COALESCE(e.date, a.published), e.article_id, e.sentence_index, "
+            "e.trigger_span[1], e.event_id", params)
+        names = [d[0] for d in cursor.description]
+        out = []
+        for row in cursor.fetchall():
+            record = dict(zip(names, row, strict=True))
+            if record["date"] is not None:
+                record["date"] = record["date"].isoformat()
+            out.append(record)
+        return out
+
     def ingest_errors(self) -> list[dict[str, Any]]:
         cursor = self.db.execute(
             f"SELECT {', '.join(_ERROR_COLUMNS)} FROM ingest_errors ORDER BY path, reason"
@@ -123,10 +181,42 @@ class Store:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def count(self, table: str) -> int:
-        if table not in ("articles", "ingest_errors"):
+        if table not in ("articles", "ingest_errors", "events"):
             raise ValueError(table)
         row = self.db.execute(f"SELECT count(*) FROM {table}").fetchone()
         return int(row[0]) if row else 0
+
+
+@dataclass(slots=True, frozen=True)
+class EventQuery:
+    """Filters for stored events; each is optional and they combine with AND."""
+
+    actor: str | None = None  # a code prefix (IRN, IRNGOV) or words of the actor's text
+    country: str | None = None  # ISO alpha-3 of either side
+    root: str | None = None  # CAMEO root, e.g. "17"
+    since: str | None = None  # ISO dates, inclusive
+    until: str | None = None
+
+    def sql(self) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.actor:
+            clauses.append("(e.source.code LIKE ? OR e.target.code LIKE ? OR "
+                           "e.source.text ILIKE ? OR e.target.text ILIKE ?)")
+            params += [f"{self.actor.upper()}%"] * 2 + [f"%{self.actor}%"] * 2
+        if self.country:
+            clauses.append("(e.source.country = ? OR e.target.country = ?)")
+            params += [self.country.upper()] * 2
+        if self.root:
+            clauses.append("e.cameo_root = ?")
+            params.append(self.root.zfill(2))
+        if self.since:
+            clauses.append("COALESCE(e.date, a.published) >= CAST(? AS DATE)")
+            params.append(self.since)
+        if self.until:
+            clauses.append("COALESCE(e.date, a.published) <= CAST(? AS DATE)")
+            params.append(self.until)
+        return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
 class _Transaction:
@@ -147,6 +237,11 @@ def _article_row(a: Article) -> tuple[Any, ...]:
     dropped = [{"line": d.line, "reason": d.reason} for d in a.dropped]
     return (a.article_id, a.path, a.url, a.outlet, a.title, a.author, a.published,
             a.published_source, a.page_date, a.language, a.text, dropped)
+
+
+def _event_row(e: Event) -> tuple[Any, ...]:
+    record = e.to_dict()
+    return tuple(record[column] for column in EVENT_COLUMNS)
 
 
 def _failure_row(f: IngestFailure) -> tuple[Any, ...]:
