@@ -82,8 +82,8 @@ def test_quad_class_follows_the_root(code: str, root: str, quad: int) -> None:
     ("1712", "ASSAULT", "seize"),  # listed under 17 COERCE, mapped to ASSAULT
     ("175", "ASSAULT", "pro_autocracy"),  # listed twice, identically
     ("1121", "ACCUSE", "allege"),
-    ("01", None, None),  # PLOVER drops roots 01 and 02
-    ("0211", None, None),
+    ("01", None, None),  # PLOVER drops root 01 (statements)
+    ("0211", "REQUEST", None),  # root 02 (appeals) is REQUEST in the PLOVER manual
 ])
 def test_plover_lines(code: str, event: str | None, mode: str | None) -> None:
     assert load_codebook().plover(code) == {"event": event, "mode": mode}

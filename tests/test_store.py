@@ -13,6 +13,7 @@ from newsevents.ingest.job import ingest
 from newsevents.records import Article, DroppedLine, IngestFailure
 from newsevents.settings import Settings
 from newsevents.store import SCHEMA_VERSION, Store
+from newsevents.store.duckdb_store import Written
 from tests.conftest import article_text
 
 
@@ -50,7 +51,7 @@ def test_a_failed_batch_writes_nothing(settings: Settings) -> None:
             store.write([_article(1), _article(2), broken, IngestFailure("x.txt", "empty file")])
         assert store.count("ingest_errors") == 0
         assert store.count("articles") == 0
-        assert store.write([_article(1)]) == (1, 0)
+        assert store.write([_article(1)]) == Written(1, 0, 0)
 
 
 def test_an_interrupt_mid_write_leaves_only_whole_batches(
@@ -90,7 +91,7 @@ def test_migration_from_an_older_version(tmp_path: Path) -> None:
         db.execute("CREATE TABLE schema_info (version INTEGER NOT NULL)")
     with Store(path) as store:
         assert store.version == SCHEMA_VERSION
-        assert store.write([_article(1)]) == (1, 0)
+        assert store.write([_article(1)]) == Written(1, 0, 0)
 
 
 def test_a_newer_database_is_refused(tmp_path: Path) -> None:

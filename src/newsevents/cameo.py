@@ -170,8 +170,14 @@ class Codebook:
         return None
 
     def plover(self, code: str) -> dict[str, str | None]:
-        """`{"event": …, "mode": …}` from CAMEO2PLOVER; None where PLOVER gives nothing."""
+        """`{"event": …, "mode": …}` from CAMEO2PLOVER; None where PLOVER gives nothing.
+
+        CAMEO2PLOVER leaves root 02 (appeals) unmapped; the PLOVER manual folds appeals into
+        REQUEST, so 02x codes get REQUEST here (docs/mappings.md).
+        """
         entry = self.get(code)
+        if entry.plover_event is None and entry.root == "02":
+            return {"event": "REQUEST", "mode": None}
         return {"event": entry.plover_event, "mode": entry.plover_mode}
 
     def penta_class(self, code: str) -> int:

@@ -246,3 +246,34 @@ def _actor_cell(actor: dict[str, Any] | None) -> str:
 def _shorten(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@app.command("eval")
+def evaluate_command(
+    name: Annotated[str, typer.Argument(help="plover-gsr, conflibert-class, conflibert-ner, "
+                                            "case2021 or petrarch-unit.")],
+    file: Annotated[Path | None, typer.Option(help="Another file in the same format.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Score only the first N records.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+    settings_file: SettingsOption = None,
+) -> None:
+    """Score the coder on a gold set and print its figures."""
+    from newsevents.evaluation.runner import evaluate
+
+    settings = _settings(settings_file)
+    try:
+        report = evaluate(name, settings, file, limit)
+    except NewsEventsError as exc:
+        raise _fail(str(exc)) from exc
+    if as_json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, default=str) + "\n")
+        return
+    for key, value in report.items():
+        if isinstance(value, float):
+            out.print(f"{key:28} {value:.3f}", highlight=False)
+        elif isinstance(value, int | str):
+            out.print(f"{key:28} {value}", highlight=False)
+    if "confusion" in report:
+        out.print("most frequent (gold, predicted) pairs:", highlight=False)
+        for gold_label, predicted, count in report["confusion"][:12]:
+            out.print(f"  {gold_label:>12} -> {predicted:<12} {count}", highlight=False)

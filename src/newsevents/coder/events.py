@@ -127,9 +127,14 @@ class EventCoder:
                 ) -> Event | None:
         try:
             facts = self.codebook.get(code)
+            root, quad, goldstein = facts.root, facts.quad_class, self.codebook.goldstein(code)
+            plover = self.codebook.plover(code)
         except UnknownCameoCode:
-            log.warning("code %s from %s is not in the CAMEO codebook", code, candidate.rule)
-            return None
+            # a user dictionary may use its own codes (PETRARCH's validation set uses WEIS):
+            # keep the code, leave what the CAMEO tables would say empty
+            log.debug("code %s from %s is not in the CAMEO codebook", code, candidate.rule)
+            root, quad, goldstein = code[:2], None, None
+            plover = {"event": None, "mode": None}
         trigger = candidate.trigger
         prt = next((c for c in trigger.children if c.dep_ == "prt"), None)
         end = prt.idx + len(prt) if prt is not None else trigger.idx + len(trigger)
@@ -146,10 +151,10 @@ class EventCoder:
             source=source,
             target=target,
             cameo=code,
-            cameo_root=facts.root,
-            quad_class=facts.quad_class,
-            goldstein=self.codebook.goldstein(code),
-            plover=self.codebook.plover(code),
+            cameo_root=root,
+            quad_class=quad,
+            goldstein=goldstein,
+            plover=plover,
             negated=candidate.kind != "nominal" and clauses.negated(trigger),
             hypothetical=candidate.kind != "nominal" and clauses.hypothetical(trigger),
             confidence=_confidence(candidate, source, target),

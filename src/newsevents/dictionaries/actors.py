@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from newsevents.dictionaries.phrases import normalize_phrase
+from newsevents.dictionaries.phrases import normalize_phrase, without_xml_comments
 from newsevents.errors import DictionaryError
 
 _ROLE = re.compile(r"\[([^\]]*)\]")
@@ -119,7 +119,8 @@ def read_actor_dictionary(path: Path, errors: list[DictionaryError] | None = Non
     """Read an actor dictionary; bad lines raise, or are collected in `errors` when given."""
     entries: list[ActorEntry] = []
     group: _Group | None = None
-    for number, raw in enumerate(path.read_text("utf-8", errors="replace").splitlines(), 1):
+    lines = without_xml_comments(path.read_text("utf-8", errors="replace").splitlines())
+    for number, raw in enumerate(lines, 1):
         line = raw.split("#", 1)[0].rstrip()
         where = (path.name, number)
         if not line.strip():

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
 
-from newsevents.dictionaries.phrases import normalize_phrase
+from newsevents.dictionaries.phrases import normalize_phrase, without_xml_comments
 from newsevents.errors import DictionaryError
 
 _SUBSTITUTION = re.compile(r"^(![A-Z]+!)\s*=\s*(.+)$")
@@ -50,7 +50,8 @@ def read_agent_dictionary(path: Path, errors: list[DictionaryError] | None = Non
     """Read an agent dictionary; bad lines raise, or go to `errors` when it is given."""
     substitutions: dict[str, list[str]] = {}
     agents: list[Agent] = []
-    for number, raw in enumerate(path.read_text("utf-8", errors="replace").splitlines(), 1):
+    for number, raw in enumerate(
+            without_xml_comments(path.read_text("utf-8", errors="replace").splitlines()), 1):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
@@ -60,7 +61,7 @@ def read_agent_dictionary(path: Path, errors: list[DictionaryError] | None = Non
             substitutions[definition.group(1)] = [
                 w.strip() for w in definition.group(2).split(",") if w.strip()]
             continue
-        match = _AGENT.match(line)
+        match = _AGENT.match(re.sub(r"\[\s*([^\]]*?)\s*\]", r"[\1]", line))
         if match is None:
             _report(errors, DictionaryError(*where, f"expected 'PHRASE [~CODE]': {line}"))
             continue
@@ -98,7 +99,8 @@ def _expand(form: str, substitutions: dict[str, list[str]], where: tuple[str, in
 def read_discard_dictionary(path: Path) -> list[Discard]:
     """Every line is a phrase; `+` marks a whole-story discard."""
     discards = []
-    for number, raw in enumerate(path.read_text("utf-8", errors="replace").splitlines(), 1):
+    for number, raw in enumerate(
+            without_xml_comments(path.read_text("utf-8", errors="replace").splitlines()), 1):
         line = raw.split("#", 1)[0].split(";", 1)[0].strip()
         if not line:
             continue

@@ -24,6 +24,7 @@ from newsevents.dictionaries.compiled import (
 )
 from newsevents.dictionaries.overlay import Overlay, read_overlay
 from newsevents.dictionaries.verbs import Verb, VerbDictionary, VerbPattern
+from newsevents.errors import DictionaryError
 from newsevents.settings import DictionarySettings
 
 
@@ -98,7 +99,10 @@ def _builtin() -> tuple[list[ActorEntry], list[Agent], list[Discard], VerbDictio
     return actors_from(data), agents_from(data), discards_from(data), verbs_from(data)
 
 
-def build_lexicon(settings: DictionarySettings) -> Lexicon:
+def build_lexicon(settings: DictionarySettings,
+                  errors: list[DictionaryError] | None = None) -> Lexicon:
+    """Merge the dictionaries the settings name; `errors` collects bad lines of PETRARCH-format
+    overlays instead of raising (CSV overlays are always strict)."""
     lexicon = Lexicon()
     if settings.use_builtin:
         actors, agents, discards, verbs = _builtin()
@@ -109,7 +113,7 @@ def build_lexicon(settings: DictionarySettings) -> Lexicon:
         lexicon.add_overlay(read_overlay(update_files(), lexicon.synsets))
     if settings.overlays:
         paths = [Path(p).expanduser() for p in settings.overlays]
-        lexicon.add_overlay(read_overlay(paths, lexicon.synsets))
+        lexicon.add_overlay(read_overlay(paths, lexicon.synsets, errors))
     return lexicon
 
 

@@ -63,7 +63,10 @@ class Overlay:
     verbs: VerbDictionary = field(default_factory=VerbDictionary)
 
 
-def read_overlay(paths: list[Path], synsets: dict[str, frozenset[str]]) -> Overlay:
+def read_overlay(paths: list[Path], synsets: dict[str, frozenset[str]],
+                 errors: list[DictionaryError] | None = None) -> Overlay:
+    """Read overlay files. A bad line raises DictionaryError; with `errors`, PETRARCH-format
+    lines are collected there instead (their validation files test bad lines on purpose)."""
     overlay = Overlay()
     overlay.verbs.synsets.update(synsets)
     for path in paths:
@@ -72,22 +75,22 @@ def read_overlay(paths: list[Path], synsets: dict[str, frozenset[str]]) -> Overl
         if path.suffix.lower() == ".csv":
             _read_csv(path, overlay)
         else:
-            _read_petrarch(path, overlay)
+            _read_petrarch(path, overlay, errors)
     return overlay
 
 
-def _read_petrarch(path: Path, overlay: Overlay) -> None:
+def _read_petrarch(path: Path, overlay: Overlay, errors: list[DictionaryError] | None) -> None:
     name = path.name.lower()
     if "verb" in name:
-        verbs = read_verb_dictionary(path)
+        verbs = read_verb_dictionary(path, errors)
         overlay.verbs.synsets.update(verbs.synsets)
         overlay.verbs.verbs.update(verbs.verbs)
         for block, patterns in verbs.patterns.items():
             overlay.verbs.patterns.setdefault(block, []).extend(patterns)
     elif "actor" in name:
-        overlay.actors.extend(read_actor_dictionary(path))
+        overlay.actors.extend(read_actor_dictionary(path, errors))
     elif "agent" in name:
-        overlay.agents.extend(read_agent_dictionary(path))
+        overlay.agents.extend(read_agent_dictionary(path, errors))
     elif "discard" in name:
         overlay.discards.extend(read_discard_dictionary(path))
     else:

@@ -14,3 +14,30 @@ def normalize_phrase(text: str) -> str:
     "U.N.") meet in the same form ("mazar i sharif", "u n"), whatever the tokeniser did.
     """
     return " ".join(piece.lower() for piece in _PIECE.findall(text))
+
+
+def without_xml_comments(lines: list[str]) -> list[str]:
+    """The lines with `<!-- … -->` comments blanked (PETRARCH's validation dictionaries use
+    them, sometimes over several lines, sometimes written `<! -- …`). Line numbers are kept."""
+    out: list[str] = []
+    inside = False
+    for line in lines:
+        text = line
+        if inside:
+            end = text.find("-->")
+            if end < 0:
+                out.append("")
+                continue
+            text, inside = text[end + 3:], False
+        while True:
+            start = min((i for i in (text.find("<!--"), text.find("<! --")) if i >= 0),
+                        default=-1)
+            if start < 0:
+                break
+            end = text.find("-->", start)
+            if end < 0:
+                text, inside = text[:start], True
+                break
+            text = text[:start] + text[end + 3:]
+        out.append(text)
+    return out

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsevents.dictionaries.phrases import without_xml_comments
 from newsevents.errors import DictionaryError
 
 _HEADER = re.compile(r"^---\s+(\S+)\s+\[([^\]]*)\]\s+---\s*$")
@@ -123,7 +124,8 @@ def _words(text: str) -> str:
 def parse_pattern(text: str, where: tuple[str, int], synsets: dict[str, frozenset[str]]
                   ) -> tuple[tuple[Element, ...], tuple[Element, ...]]:
     """Split a pattern on `*` into the elements before and after the verb."""
-    tokens = _PATTERN_TOKEN.findall(text)
+    tokens = [piece for token in _PATTERN_TOKEN.findall(text)
+              for piece in _split_joined(token, synsets)]
     if tokens.count("*") != 1:
         raise DictionaryError(*where, f"a pattern needs exactly one '*': {text.strip()}")
     elements, rest = _elements(tokens, where, synsets, depth=0)
@@ -131,6 +133,21 @@ def parse_pattern(text: str, where: tuple[str, int], synsets: dict[str, frozense
         raise DictionaryError(*where, f"unbalanced ')' in pattern: {text.strip()}")
     star = next(i for i, e in enumerate(elements) if e.kind == "verb")
     return tuple(elements[:star]), tuple(elements[star + 1:])
+
+
+def _split_joined(token: str, synsets: dict[str, frozenset[str]]) -> list[str]:
+    """`*_TO_PROVIDE` and `&TIETYPES_MEMOS` join words with `_`: split them, keeping synonym
+    set names that contain `_` (`&FIGHT_OF_WORDS`) and a word's trailing `_` whole."""
+    if "_" not in token.strip("_") or token.startswith("{"):
+        return [token]
+    if token.startswith("&"):
+        known = sorted((s for s in synsets if token.startswith(s)), key=len, reverse=True)
+        if known:
+            rest = token[len(known[0]):].strip("_")
+            return [known[0], *(w for w in rest.split("_") if w)]
+        return [token]
+    pieces = [w for w in token.split("_") if w]
+    return pieces if "*" in pieces or len(pieces) > 1 and "*" not in token else [token]
 
 
 def _elements(tokens: list[str], where: tuple[str, int], synsets: dict[str, frozenset[str]],
@@ -177,7 +194,7 @@ def read_verb_dictionary(path: Path, errors: list[DictionaryError] | None = None
     """Read a verb dictionary. Each bad line raises DictionaryError, unless `errors` is given:
     then it is appended there and reading goes on (for upstream files with known defects)."""
     name = path.name
-    lines = path.read_text("utf-8", errors="replace").splitlines()
+    lines = without_xml_comments(path.read_text("utf-8", errors="replace").splitlines())
     result = VerbDictionary(synsets=_read_synsets(_synonym_lines(lines), name, errors))
     block: tuple[str, Code] | None = None
     for number, raw in _pattern_lines(lines):
@@ -198,19 +215,24 @@ def read_verb_dictionary(path: Path, errors: list[DictionaryError] | None = None
     return result
 
 
-def _synonym_lines(lines: list[str]) -> Iterator[tuple[int, str]]:
-    for number, line in enumerate(lines, 1):
+def _patterns_start(lines: list[str]) -> int:
+    """Index of the first pattern-part line: after a `####### VERB PATTERNS` marker, else the
+    first block header (PETRARCH's validation dictionary has no marker)."""
+    for index, line in enumerate(lines):
         if line.startswith("####### VERB PATTERNS"):
-            return
-        yield number, line
+            return index + 1
+        if _HEADER.match(_strip_comment(line)):
+            return index
+    return len(lines)
+
+
+def _synonym_lines(lines: list[str]) -> Iterator[tuple[int, str]]:
+    yield from enumerate(lines[:_patterns_start(lines)], 1)
 
 
 def _pattern_lines(lines: list[str]) -> Iterator[tuple[int, str]]:
-    started = False
-    for number, line in enumerate(lines, 1):
-        if started:
-            yield number, line
-        started = started or line.startswith("####### VERB PATTERNS")
+    start = _patterns_start(lines)
+    yield from enumerate(lines[start:], start + 1)
 
 
 def _read_synsets(lines: Iterator[tuple[int, str]], name: str,
