@@ -147,7 +147,7 @@ def _split_joined(token: str, synsets: dict[str, frozenset[str]]) -> list[str]:
             return [known[0], *(w for w in rest.split("_") if w)]
         return [token]
     pieces = [w for w in token.split("_") if w]
-    return pieces if "*" in pieces or len(pieces) > 1 and "*" not in token else [token]
+    return pieces if "*" in pieces or (len(pieces) > 1 and "*" not in token) else [token]
 
 
 def _elements(tokens: list[str], where: tuple[str, int], synsets: dict[str, frozenset[str]],
