@@ -87,6 +87,8 @@ class ActorResolver:
                  or self._pronoun(head, sentence) or self._country_modifier(head, span))
         if actor is None:
             actor = _make(span, None, head.ent_type_ or None, "unknown")
+        shown = _display_span(head, span)
+        actor = replace(actor, text=shown.text, span=(shown.start_char, shown.end_char))
         self.memory.remember(actor, sentence, self._is_person(head, actor))
         self.memory.resolved[head.i] = actor
         self._learn_apposition(head, actor)
@@ -235,6 +237,8 @@ class ActorResolver:
         """People: spaCy's PERSON, a dictionary name with dated roles, a titled name."""
         if head.ent_type_ == "PERSON" or _person_rule(actor):
             return True
+        if head.tag_ == "NN" and actor.code and "agent" in (actor.rule or ""):
+            return True  # "the Iranian president", "the king": a singular role noun
         if head.pos_ != "PROPN" or actor.code is None:
             return False
         entry = self.lexicon.actors.get(normalize_phrase(head.text))
@@ -262,6 +266,21 @@ def _phrase_span(head: Token) -> Span:
                           "case", "punct", "cc", "conj", "npadvmod", "advmod"):
             start = min(start, child.left_edge.i)
     return head.doc[start: head.i + 1]
+
+
+def _display_span(head: Token, span: Span) -> Span:
+    """The phrase as a reader would quote it: with its prepositional and appositive tail
+    ("a court in Antwerp", "his Iranian counterpart Ebrahim Raisi"), not its clauses."""
+    end = span.end
+    for child in head.rights:
+        if child.dep_ in ("prep", "appos") and child.i >= end:
+            end = child.right_edge.i + 1
+        elif child.dep_ not in ("punct", "cc", "conj"):
+            break
+    start = span.start
+    while end > start + 1 and head.doc[end - 1].is_punct:
+        end -= 1
+    return head.doc[start:end]
 
 
 def _name_span(head: Token, span: Span) -> Span:

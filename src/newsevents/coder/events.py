@@ -105,9 +105,10 @@ class EventCoder:
 
     def _events(self, candidate: Candidate, actors: dict[int, Actor], resolver: ActorResolver,
                 article_id: str, index: int, sentence: Span) -> list[Event]:
-        sources = [resolver.as_agent_of_act(t, actors[t.i])
-                   for t in candidate.sources if t.i in actors]
-        targets = [actors.get(t.i) for t in _targets(candidate, actors)] or [None]
+        sources = [resolver.as_agent_of_act(t, _coded(t, actors)) for t in candidate.sources
+                   if t.i in actors]
+        targets = [_coded(t, actors) if t.i in actors else None
+                   for t in _targets(candidate, actors)] or [None]
         out = []
         for source in sources:
             for target in targets:
@@ -145,7 +146,7 @@ class EventCoder:
                                    target.code if target else None, trigger.idx),
             article_id=article_id,
             sentence_index=index,
-            sentence=sentence.text,
+            sentence=sentence.text.strip(),
             trigger=trigger.doc.text[trigger.idx:end],
             trigger_span=(trigger.idx, end),
             source=source,
@@ -181,26 +182,34 @@ def _targets(candidate: Candidate, actors: dict[int, Actor]) -> list[Token]:
     """The candidate's targets. An uncoded object gives way to the coded actor it is "of"
     ("shelled positions of Kurdish rebels"); a conjoined verb with no coded object shares its
     partner's ("killing several hundred protesters, and arresting tens of thousands")."""
-    targets = [_owner(t, actors) for t in candidate.targets]
-    candidate = replace(candidate, targets=targets)
-    coded = [t for t in targets if t.i in actors and actors[t.i].code]
+    targets = candidate.targets
+    coded = [t for t in targets if t.i in actors and _coded(t, actors).code]
     trigger = candidate.trigger
-    if coded or candidate.kind == "nominal" or trigger.dep_ != "conj":
-        return candidate.targets
-    partner = clauses.objects(trigger.head)
-    shared = [t for t in partner if t.i in actors and actors[t.i].code]
-    return shared or candidate.targets
+    if coded or candidate.kind == "nominal":
+        return targets
+    if trigger.dep_ == "conj":
+        partner = clauses.objects(trigger.head)
+        shared = [t for t in partner if t.i in actors and actors[t.i].code]
+        if shared:
+            return shared
+    sources = {t.i for t in candidate.sources}
+    later = [t for t in clause_after(trigger) if t.i in actors and actors[t.i].code
+             and t.i not in sources and actors[t.i].rule != "unknown"]
+    return later[:1] or targets
 
 
-def _owner(token: Token, actors: dict[int, Actor]) -> Token:
-    if token.i in actors and actors[token.i].code:
-        return token
-    for prep in token.children:
-        if prep.dep_ == "prep" and prep.lower_ == "of":
-            for pobj in prep.children:
-                if pobj.dep_ == "pobj" and pobj.i in actors and actors[pobj.i].code:
-                    return pobj
-    return token
+def _coded(token: Token, actors: dict[int, Actor]) -> Actor:
+    """The phrase's actor; an uncoded phrase takes the code of the first coded actor inside it
+    ("positions of Kurdish rebels", "a device outside the Iraqi city of Basra")."""
+    actor = actors[token.i]
+    if actor.code:
+        return actor
+    for inner in token.subtree:
+        found = actors.get(inner.i)
+        if inner.i != token.i and found is not None and found.code:
+            return replace(actor, code=found.code, country=found.country, sector=found.sector,
+                           rule=f"code of '{found.text}' inside the phrase")
+    return actor
 
 
 def _directions(code: Code, source: Actor, target: Actor | None
