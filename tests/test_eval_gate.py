@@ -1,0 +1,33 @@
+"""The quality gate: every gold set is scored in CI and must stay above its pinned floor
+(trafilatura's eval gate does the same). Floors live in tests/eval_floors.json."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsevents.evaluation.runner import DEFAULT_FILES, evaluate
+from newsevents.settings import load_settings
+from tests.conftest import SHARED
+
+GATES: dict[str, Any] = json.loads((Path(__file__).parent / "eval_floors.json").read_text())
+GOLD = SHARED / "gold"
+
+
+@pytest.mark.parametrize("name", sorted(DEFAULT_FILES))
+def test_gold_set_stays_above_its_floor(name: str) -> None:
+    gate = GATES[name]
+    path = GOLD / DEFAULT_FILES[name]
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert digest == gate["sha256"], f"{path} changed: re-measure and re-pin its floors"
+    settings = load_settings().with_overrides(eval={"gold_dir": str(GOLD)})
+    report = evaluate(name, settings)
+    assert report["n"] > 0
+    for key, floor in gate["floors"].items():
+        assert report[key] >= floor, f"{name} {key} {report[key]:.3f} fell below {floor}"
+    for key, ceiling in gate.get("ceilings", {}).items():
+        assert report[key] <= ceiling, f"{name} {key} {report[key]:.3f} rose above {ceiling}"
