@@ -21,7 +21,8 @@ from sklearn.pipeline import make_pipeline
 
 from newsevents.evaluation import gold, metrics
 
-DEFAULT = Path(__file__).resolve().parents[1].parent / "shared/gold/conflibert/cameo_class/train.tsv"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+DEFAULT = SHARED / "gold/conflibert/cameo_class/train.tsv"
 
 
 def main() -> int:
