@@ -180,3 +180,26 @@ def test_the_build_reproduces_the_shipped_file(tmp_path: Path) -> None:
     shipped = ROOT / "src/newsevents/data/dictionaries/phoenix.json.gz"
     assert hashlib.sha256(out.read_bytes()).digest() == hashlib.sha256(
         shipped.read_bytes()).digest()
+
+
+def test_after_every_role_has_ended_a_person_is_the_country_elite(tmp_path: Path) -> None:
+    text = "name,aliases,code,start,end,note\nA B,,USAGOV,2009-01-20,2017-01-20,\n"
+    (entry,) = read_overlay([_write(tmp_path, "a.csv", text)], {}).actors
+    assert entry.code_on(date(2012, 1, 1)) == "USAGOV"
+    assert entry.code_on(date(2020, 1, 1)) == "USAELI"
+    assert entry.code_on(date(2000, 1, 1)) == "USA"  # before: the country only
+    assert entry.code_on(None) == "USAGOV"  # no date known: the latest role
+
+
+def test_shipped_updates_know_leaders_after_2015() -> None:
+    from newsevents.dictionaries.lexicon import build_lexicon
+    from newsevents.settings import load_settings
+
+    lexicon = build_lexicon(load_settings().dictionaries)
+    raisi = lexicon.actors["raisi"]
+    assert raisi.code_on(date(2021, 8, 3)) == "IRNGOV"
+    assert raisi.code_on(date(2024, 5, 19)) == "IRNGOV"
+    assert raisi.code_on(date(2021, 8, 2)) != "IRNGOV"
+    for alias in ("mek", "pmoi", "mujahedin e khalq", "ncri",
+                  "national council of resistance of iran"):
+        assert lexicon.actors[alias].code_on(date(2023, 6, 1)) == "IRNOPP"

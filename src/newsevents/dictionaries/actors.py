@@ -52,18 +52,25 @@ class ActorEntry:
 
     def code_on(self, day: date | None) -> str | None:
         """The actor's code on `day`: the dated role covering it, else the undated default,
-        else (for a day outside every range) the country part of the nearest role."""
+        else for a day after every role has ended the country's elite (ELI: a former office
+        holder), else the country part of the nearest role. With no day at all, the latest
+        role (the article's date is unknown: assume the present)."""
         if day is not None:
             covering = [r for r in self.roles if r.dated and r.covers(day)]
             if covering:
                 return covering[-1].code
         defaults = [r for r in self.roles if not r.dated]
         if defaults:
-            return defaults[0].code
+            return defaults[-1].code  # the latest source's default wins
         if not self.roles:
             return None
-        nearest = self.roles[-1] if day is None else min(self.roles, key=lambda r: _gap(r, day))
-        return nearest.code[:3] if nearest.code else None
+        if day is None:
+            return max(self.roles, key=lambda r: r.start or date.min).code
+        nearest = min(self.roles, key=lambda r: _gap(r, day))
+        if nearest.code is None:
+            return None
+        ended = all(r.end is not None and r.end < day for r in self.roles)
+        return f"{nearest.code[:3]}ELI" if ended else nearest.code[:3]
 
 
 def _gap(role: Role, day: date) -> int:

@@ -7,7 +7,7 @@ phrase known to several sources the later source wins.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -46,9 +46,17 @@ class Lexicon:
         return (entry, entry.code_on(day)) if entry else None
 
     def add_actors(self, entries: list[ActorEntry]) -> None:
+        """Add entries. For a name already known from an earlier source, the new entry's roles
+        replace the old dated ones (the update knows better when a term ended) and the old
+        undated default stays as the fallback (Phoenix's Obama: USAGOV 2009-2017, then ELI)."""
         for entry in entries:
             for phrase in entry.phrases:
-                self.actors[phrase] = entry
+                known = self.actors.get(phrase)
+                if known is not None and known.origin.split(":")[0] != entry.origin.split(":")[0]:
+                    kept = tuple(r for r in known.roles if not r.dated)
+                    self.actors[phrase] = replace(entry, roles=kept + entry.roles)
+                else:
+                    self.actors[phrase] = entry
                 self.max_actor_words = max(self.max_actor_words, phrase.count(" ") + 1)
 
     def add_agents(self, agents: list[Agent]) -> None:
