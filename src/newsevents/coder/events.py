@@ -137,8 +137,9 @@ class EventCoder:
             root, quad, goldstein = code[:2], None, None
             plover = {"event": None, "mode": None}
         trigger = candidate.trigger
-        prt = next((c for c in trigger.children if c.dep_ == "prt"), None)
-        end = prt.idx + len(prt) if prt is not None else trigger.idx + len(trigger)
+        prt = next((c for c in trigger.children if c.dep_ == "prt" and c.i > trigger.i), None)
+        words = trigger.doc[trigger.i: (prt.i if prt is not None else trigger.i) + 1]
+        end = words.end_char
         reported = candidate.reported_by
         reporter = _subject_text(reported) if reported is not None else None
         return Event(
@@ -147,7 +148,7 @@ class EventCoder:
             article_id=article_id,
             sentence_index=index,
             sentence=sentence.text.strip(),
-            trigger=trigger.doc.text[trigger.idx:end],
+            trigger=words.text,
             trigger_span=(trigger.idx, end),
             source=source,
             target=target,
@@ -164,13 +165,22 @@ class EventCoder:
         )
 
     def _story_discarded(self, doc: Doc) -> bool:
-        text = f" {normalize_phrase(doc.text)} "
-        return any(d.whole_story and f" {p} " in text for p, d in self.lexicon.discards.items())
+        return self._discarded(doc.text, whole_story=True)
 
     def _sentence_discarded(self, sentence: Span) -> bool:
-        text = f" {normalize_phrase(sentence.text)} "
-        return any(not d.whole_story and f" {p} " in text
-                   for p, d in self.lexicon.discards.items())
+        return self._discarded(sentence.text, whole_story=False)
+
+    def _discarded(self, text: str, whole_story: bool) -> bool:
+        """Whether any discard phrase of the kind occurs in the text (as whole words)."""
+        words = normalize_phrase(text).split()
+        discards = self.lexicon.discards
+        longest = self.lexicon.max_discard_words
+        for start in range(len(words)):
+            for end in range(start + 1, min(start + longest, len(words)) + 1):
+                found = discards.get(" ".join(words[start:end]))
+                if found is not None and found.whole_story == whole_story:
+                    return True
+        return False
 
 
 def is_np_head(token: Token) -> bool:

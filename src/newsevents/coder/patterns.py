@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Token
 
@@ -85,11 +86,13 @@ def _match_at(element: Element, tokens: list[Token], i: int,
     if kind == "phrase":
         return _words_at(element.value.split(), tokens, i)
     if kind == "synset":
-        for words in sorted(synsets.get(element.value, ()), key=len, reverse=True):
-            end = _words_at(words.split(), tokens, i)
+        single, multi = _synset_forms(synsets.get(element.value, frozenset()))
+        for words in multi:
+            end = _words_at(list(words), tokens, i)
             if end is not None:
                 return end
-        return None
+        lemma = token.lemma_.lower() if token.pos_ in ("NOUN", "PROPN") else token.lower_
+        return i + 1 if token.lower_ in single or lemma in single else None
     if kind in ("source", "target", "compound", "skip"):
         if token.pos_ not in _NOMINAL:
             return None
@@ -109,6 +112,14 @@ def _match_at(element: Element, tokens: list[Token], i: int,
     return None
 
 
+@lru_cache(maxsize=1024)
+def _synset_forms(words: frozenset[str]) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
+    """One-word members as a set, longer ones as word tuples, longest first."""
+    single = frozenset(w for w in words if " " not in w)
+    multi = sorted((tuple(w.split()) for w in words if " " in w), key=len, reverse=True)
+    return single, tuple(multi)
+
+
 def _words_at(words: list[str], tokens: list[Token], i: int) -> int | None:
     if i + len(words) > len(tokens):
         return None
@@ -121,11 +132,35 @@ def _words_at(words: list[str], tokens: list[Token], i: int) -> int | None:
     return i + len(words)
 
 
+@lru_cache(maxsize=65536)
+def _required_words(pattern: VerbPattern) -> frozenset[str]:
+    """Words the pattern cannot match without (a cheap test before the real match)."""
+    needed: set[str] = set()
+    stack = list(pattern.before + pattern.after)
+    while stack:
+        element = stack.pop()
+        if element.kind in ("word", "phrase"):
+            needed.update(element.value.split())
+        elif element.kind == "prep":
+            needed.add(element.value)
+            stack.extend(element.children)
+    return frozenset(needed)
+
+
+def _available_words(tokens: list[Token]) -> set[str]:
+    words = {t.lower_ for t in tokens}
+    words.update(t.lemma_.lower() for t in tokens if t.pos_ in ("NOUN", "PROPN"))
+    return words
+
+
 def best_match(patterns: Sequence[VerbPattern], before: list[Token], after: list[Token],
                synsets: dict[str, frozenset[str]]) -> Match | None:
     """The most specific pattern that matches (patterns come sorted most specific first)."""
+    available = _available_words(before) | _available_words(after)
     for pattern in patterns:
         if not pattern.before and not pattern.after:
+            continue
+        if not _required_words(pattern) <= available:
             continue
         found = match_pattern(pattern, before, after, synsets)
         if found is not None:

@@ -40,6 +40,7 @@ class Lexicon:
     synsets: dict[str, frozenset[str]] = field(default_factory=dict)
     max_actor_words: int = 1
     max_agent_words: int = 1
+    max_discard_words: int = 1
 
     def actor_code(self, phrase: str, day: date | None) -> tuple[ActorEntry, str | None] | None:
         entry = self.actors.get(phrase)
@@ -65,7 +66,9 @@ class Lexicon:
             self.max_agent_words = max(self.max_agent_words, agent.phrase.count(" ") + 1)
 
     def add_discards(self, discards: list[Discard]) -> None:
-        self.discards.update((d.phrase, d) for d in discards)
+        for discard in discards:
+            self.discards[discard.phrase] = discard
+            self.max_discard_words = max(self.max_discard_words, discard.phrase.count(" ") + 1)
 
     def add_verbs(self, verbs: VerbDictionary) -> None:
         """Merge verbs; a pattern for a verb already known joins that verb's block."""
