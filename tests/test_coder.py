@@ -99,8 +99,20 @@ def test_negation_and_modality_are_flagged(coder: EventCoder) -> None:
     attack = [e for e in events if e.cameo == "190"]
     assert threat and not threat[0].hypothetical
     assert attack and attack[0].hypothetical
-    (may,) = _code(coder, "Arnor may attack Gondor.")
-    assert may.hypothetical
+    events = _code(coder, "Arnor may attack Gondor.")
+    assert [e.hypothetical for e in events if e.cameo == "190"] == [True]
+
+
+def test_a_future_attack_is_coded_as_the_threat_it_is(coder: EventCoder) -> None:
+    events = _code(coder, "Arnor will attack Gondor.")
+    attack = [e for e in events if e.cameo == "190"]
+    threat = [e for e in events if e.cameo == "138"]
+    assert attack and attack[0].hypothetical
+    assert threat and not threat[0].hypothetical and threat[0].rule.startswith("intent (138)")
+    assert (threat[0].source.code, threat[0].target.code) == ("ARN", "GON")
+    # "threatened to attack" is already a threat: no second one
+    assert [e.cameo for e in _code(coder, "Arnor threatened to attack Gondor.")
+            if e.cameo.startswith("13")] == ["130"]
 
 
 def test_reported_speech_codes_the_report_not_the_saying(coder: EventCoder) -> None:

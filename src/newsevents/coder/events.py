@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cache
+from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
@@ -19,7 +21,16 @@ from newsevents.records import Actor, Event
 
 log = logging.getLogger(__name__)
 
-CONFIDENCE = {"pattern": 0.8, "verb": 0.65, "nominal": 0.55}
+CONFIDENCE = {"pattern": 0.8, "verb": 0.65, "nominal": 0.55, "intent": 0.5}
+
+
+@cache
+def intent_codes() -> dict[str, str]:
+    """Root of an intended event -> CAMEO code of the intent (data/coder/intents.tsv)."""
+    text = resources.files("newsevents").joinpath("data/coder/intents.tsv").read_text("utf-8")
+    rows = [line.split("\t") for line in text.splitlines()
+            if line and not line.startswith(("#", "root"))]
+    return {root: intent for root, intent, _name in rows}
 
 
 @dataclass(slots=True)
@@ -38,9 +49,13 @@ class Candidate:
 class EventCoder:
     """Codes the sentences of one parsed article."""
 
-    def __init__(self, lexicon: Lexicon, codebook: Codebook | None = None) -> None:
+    def __init__(self, lexicon: Lexicon, codebook: Codebook | None = None,
+                 intents: bool = True) -> None:
+        """`intents`: also code a future or intended event as the intent or threat it
+        expresses (CAMEO 03/13); PETRARCH does not, so its unit tests turn this off."""
         self.lexicon = lexicon
         self.codebook = codebook or load_codebook()
+        self.intents = intents
         self.last_actors: dict[int, Actor] = {}  # the actors of the last document coded
 
     def code(self, doc: Doc, article_id: str, day: date | None) -> list[Event]:
@@ -66,8 +81,28 @@ class EventCoder:
         nominal_ones = [c for t in sentence for c in [self._nominal(t, coded_heads)] if c]
         found = verbal + nominal_ones
         embedded = {c.reported_by.i for c in found if c.reported_by is not None}
-        return [c for c in found if not (c.kind != "nominal" and c.trigger.i in embedded
+        kept = [c for c in found if not (c.kind != "nominal" and c.trigger.i in embedded
                                          and c.code.event and c.code.event.startswith("01"))]
+        return kept + self._intents(kept) if self.intents else kept
+
+    def _intents(self, candidates: list[Candidate]) -> list[Candidate]:
+        """"Hungary will support the resolution": what happened is an intent (03) or a threat
+        (13); the supporting itself stays a flagged hypothetical event."""
+        coded = {c.trigger.i for c in candidates
+                 if c.code.event and not c.code.event.startswith("01")}
+        out = []
+        for candidate in candidates:
+            trigger, event = candidate.trigger, candidate.code.event
+            if candidate.kind == "nominal" or not event or event not in self.codebook \
+                    or not clauses.hypothetical(trigger):
+                continue
+            intent = intent_codes().get(event[:2])
+            governor = trigger.head if trigger.dep_ in ("xcomp", "ccomp", "conj") else None
+            if intent is None or (governor is not None and governor.i in coded):
+                continue
+            out.append(replace(candidate, code=Code(intent), kind="intent",
+                               rule=f"intent ({intent}) of {candidate.rule}"))
+        return out
 
     def _verb(self, verb: Token) -> Candidate | None:
         lemma = verb.lemma_.lower()
@@ -158,7 +193,7 @@ class EventCoder:
             goldstein=goldstein,
             plover=plover,
             negated=candidate.kind != "nominal" and clauses.negated(trigger),
-            hypothetical=candidate.kind != "nominal" and clauses.hypothetical(trigger),
+            hypothetical=candidate.kind in ("verb", "pattern") and clauses.hypothetical(trigger),
             confidence=_confidence(candidate, source, target),
             rule=candidate.rule,
             reported_by=reporter,

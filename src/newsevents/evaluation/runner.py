@@ -56,9 +56,13 @@ def code_texts(texts: Sequence[str], settings: Settings, days: Sequence[date | N
 
 
 def primary(events: Sequence[Event]) -> Event | None:
+    """The sentence's main event: in text order, the first plain (not negated, not
+    hypothetical) event that is more than a statement (CAMEO 01), else the first plain one,
+    else the first."""
     ordered = sorted(events, key=lambda e: e.trigger_span[0])
     plain = [e for e in ordered if not e.negated and not e.hypothetical]
-    chosen = plain or ordered
+    substantive = [e for e in plain if e.cameo_root != "01"]
+    chosen = substantive or plain or ordered
     return chosen[0] if chosen else None
 
 
@@ -164,7 +168,7 @@ def score_petrarch(path: Path, settings: Settings, limit: int | None) -> dict[st
                            overlays=tuple(str(paths[k]) for k in ("verbs", "actors", "agents",
                                                                    "discards")))
     skipped: list[DictionaryError] = []
-    coder = EventCoder(build_lexicon(dictionaries, skipped))
+    coder = EventCoder(build_lexicon(dictionaries, skipped), intents=False)
     coded = code_texts([r.text for r in records], settings, [r.date for r in records], coder)
     exact = 0
     for record, result in zip(records, coded, strict=True):
