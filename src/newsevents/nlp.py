@@ -9,7 +9,7 @@ import spacy
 from spacy.language import Language
 
 from newsevents.errors import ModelError
-from newsevents.settings import NlpSettings
+from newsevents.settings import DictionarySettings, NlpSettings
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,20 @@ def load_model(name: str) -> Language:
 
 def get_nlp(settings: NlpSettings) -> Language:
     return load_model(settings.model)
+
+
+@cache
+def coding_pipeline(model: str, dictionaries: DictionarySettings) -> Language:
+    """The model with newsevents' coder as its last component (a second copy, loaded once
+    per process), so that `nlp.pipe(n_process=N)` codes in the worker processes too."""
+    nlp = spacy.load(model)
+    import newsevents.coder.components  # noqa: F401  (registers the newsevents factories)
+
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("newsevents_paragraphs", before="parser")
+    nlp.add_pipe("newsevents_coder", config={"use_builtin": dictionaries.use_builtin,
+                                             "overlays": list(dictionaries.overlays)})
+    return nlp
 
 
 def parse(texts: list[str], settings: NlpSettings) -> list[spacy.tokens.Doc]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 PublishedSource = Literal["metadata", "dateline", "inferred", "given", "unknown"]
 
@@ -102,6 +102,13 @@ class Actor:
                 "sector": self.sector, "span": list(self.span) if self.span else None,
                 "entity_type": self.entity_type, "rule": self.rule}
 
+    @staticmethod
+    def from_dict(data: dict[str, Any]) -> Actor:
+        span = data.get("span")
+        return Actor(data["text"], data.get("code"), data.get("country"), data.get("sector"),
+                     (int(span[0]), int(span[1])) if span else None, data.get("entity_type"),
+                     data.get("rule"))
+
 
 @dataclass(slots=True, frozen=True)
 class Event:
@@ -152,3 +159,13 @@ class Event:
             "attribution": self.attribution, "reported_by": self.reported_by,
             "confidence": self.confidence, "rule": self.rule,
         }
+
+    @staticmethod
+    def from_dict(data: dict[str, Any]) -> Event:
+        """The inverse of to_dict (events travel between processes as plain dicts)."""
+        values = dict(data)
+        for side in ("source", "target"):
+            values[side] = Actor.from_dict(values[side]) if values.get(side) else None
+        start, end = values["trigger_span"]
+        values["trigger_span"] = (int(start), int(end))
+        return Event(**values)

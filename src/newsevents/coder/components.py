@@ -7,8 +7,14 @@
     doc._.newsevents_events      # list[newsevents.records.Event]
     doc._.newsevents_actors      # {token index: newsevents.records.Actor}
 
-Set `doc._.newsevents_date` (a datetime.date) before coding to resolve dated roles (Raisi is
-IRNGOV only from 2021-08-03); `doc._.newsevents_id` names the article in event ids.
+Set `doc._.newsevents_date` (a date or an ISO string) before coding to resolve dated roles
+(Raisi is IRNGOV only from 2021-08-03); `doc._.newsevents_id` names the article in event ids:
+
+    doc = nlp.make_doc(text); doc._.newsevents_date = "2023-06-15"; doc = nlp(doc)
+
+What the components store are plain lists and dicts (`doc._.newsevents_records`), so documents
+keep their events when spaCy codes them in several processes (`nlp.pipe(n_process=2)`);
+`newsevents_events` and `newsevents_actors` read them back as records.
 """
 
 from __future__ import annotations
@@ -24,14 +30,38 @@ from spacy.tokens import Doc
 from newsevents.coder.actors import ActorResolver
 from newsevents.coder.events import EventCoder, is_np_head
 from newsevents.dictionaries.lexicon import load_lexicon
+from newsevents.records import Actor, Event
 from newsevents.settings import DictionarySettings
 
 
-def _register_extensions() -> None:
-    for name, default in (("newsevents_events", None), ("newsevents_actors", None),
-                          ("newsevents_date", None), ("newsevents_id", None)):
+def _events(doc: Doc) -> list[Event] | None:
+    records = doc._.newsevents_records
+    return None if records is None else [Event.from_dict(e) for e in records["events"]]
+
+
+def _actors(doc: Doc) -> dict[int, Actor] | None:
+    records = doc._.newsevents_records
+    if records is None:
+        return None
+    return {int(i): Actor.from_dict(a) for i, a in records["actors"]}
+
+
+def register_extensions() -> None:
+    """Register the `doc._.newsevents_*` attributes (once; safe to call again)."""
+    for name in ("newsevents_records", "newsevents_date", "newsevents_id"):
         if not Doc.has_extension(name):
-            Doc.set_extension(name, default=default)
+            Doc.set_extension(name, default=None)
+    if not Doc.has_extension("newsevents_events"):
+        Doc.set_extension("newsevents_events", getter=_events)
+    if not Doc.has_extension("newsevents_actors"):
+        Doc.set_extension("newsevents_actors", getter=_actors)
+
+
+def document_day(doc: Doc) -> date | None:
+    value = doc._.newsevents_date
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
 
 
 @Language.component("newsevents_paragraphs")
@@ -46,14 +76,14 @@ def paragraphs(doc: Doc) -> Doc:
 class _Base:
     def __init__(self, nlp: Language, name: str, use_builtin: bool,
                  overlays: list[str]) -> None:
-        _register_extensions()
+        register_extensions()
         self.name = name
         self.config = {"use_builtin": use_builtin, "overlays": list(overlays)}
 
     @property
     def dictionaries(self) -> DictionarySettings:
-        return DictionarySettings(bool(self.config["use_builtin"]),
-                                  tuple(self.config["overlays"]))  # type: ignore[arg-type]
+        overlays = [str(p) for p in self.config["overlays"]]  # type: ignore[attr-defined]
+        return DictionarySettings(bool(self.config["use_builtin"]), tuple(overlays))
 
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
         folder = Path(path)
@@ -69,11 +99,10 @@ class ActorComponent(_Base):
     """Codes every noun phrase head: doc._.newsevents_actors."""
 
     def __call__(self, doc: Doc) -> Doc:
-        day: date | None = doc._.newsevents_date
-        resolver = ActorResolver(load_lexicon(self.dictionaries), day)
-        doc._.newsevents_actors = {t.i: resolver.resolve(t, n)
-                                   for n, sent in enumerate(doc.sents)
-                                   for t in sent if is_np_head(t)}
+        resolver = ActorResolver(load_lexicon(self.dictionaries), document_day(doc))
+        actors = [[t.i, resolver.resolve(t, n).to_dict()] for n, sent in enumerate(doc.sents)
+                  for t in sent if is_np_head(t)]
+        doc._.newsevents_records = {"events": [], "actors": actors}
         return doc
 
 
@@ -81,16 +110,18 @@ class CoderComponent(_Base):
     """Codes events: doc._.newsevents_events (and doc._.newsevents_actors)."""
 
     def __call__(self, doc: Doc) -> Doc:
-        day: date | None = doc._.newsevents_date
         coder = EventCoder(load_lexicon(self.dictionaries))
-        doc._.newsevents_events = coder.code(doc, doc._.newsevents_id or "doc", day)
-        doc._.newsevents_actors = coder.last_actors
+        events = coder.code(doc, doc._.newsevents_id or "doc", document_day(doc))
+        doc._.newsevents_records = {
+            "events": [e.to_dict() for e in events],
+            "actors": [[i, a.to_dict()] for i, a in coder.last_actors.items()],
+        }
         return doc
 
 
 @Language.factory("newsevents_actors", default_config={"use_builtin": True, "overlays": []},
                   requires=["token.dep", "token.pos", "token.lemma"],
-                  assigns=["doc._.newsevents_actors"])
+                  assigns=["doc._.newsevents_records"])
 def make_actors(nlp: Language, name: str, use_builtin: bool, overlays: list[str]
                 ) -> ActorComponent:
     return ActorComponent(nlp, name, use_builtin, overlays)
@@ -98,7 +129,7 @@ def make_actors(nlp: Language, name: str, use_builtin: bool, overlays: list[str]
 
 @Language.factory("newsevents_coder", default_config={"use_builtin": True, "overlays": []},
                   requires=["token.dep", "token.pos", "token.lemma", "doc.sents"],
-                  assigns=["doc._.newsevents_events", "doc._.newsevents_actors"])
+                  assigns=["doc._.newsevents_records"])
 def make_coder(nlp: Language, name: str, use_builtin: bool, overlays: list[str]
                ) -> CoderComponent:
     return CoderComponent(nlp, name, use_builtin, overlays)

@@ -6,10 +6,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 
-from newsevents.coder.events import EventCoder
+from newsevents.coder.components import register_extensions
 from newsevents.dictionaries.lexicon import load_lexicon
 from newsevents.ingest.readers import Outcome
-from newsevents.nlp import get_nlp
+from newsevents.nlp import coding_pipeline
 from newsevents.records import Article, Event, IngestFailure
 from newsevents.settings import Settings
 from newsevents.store.duckdb_store import batched
@@ -36,24 +36,35 @@ def with_given_date(article: Article, given: date | None) -> Article:
 
 
 class CodeArticles:
-    """Parse and code every Article of the stream; failures pass through unchanged."""
+    """Parse and code every Article of the stream; failures pass through unchanged.
+
+    Coding runs inside spaCy's pipeline, so with `nlp.n_process` > 1 it runs in the workers.
+    """
 
     def __init__(self, settings: Settings, given_date: date | None = None) -> None:
         self.settings = settings
         self.given_date = given_date
 
     def run(self, stream: Iterable[Outcome]) -> Iterator[CodedArticle | IngestFailure]:
-        nlp = get_nlp(self.settings.nlp)
-        coder = EventCoder(load_lexicon(self.settings.dictionaries))
+        nlp = coding_pipeline(self.settings.nlp.model, self.settings.dictionaries)
+        load_lexicon(self.settings.dictionaries)  # loaded before spaCy forks its workers
+        register_extensions()
         for batch in batched(stream, self.settings.nlp.batch_size):
             prepared = [with_given_date(item, self.given_date) if isinstance(item, Article)
                         else item for item in batch]
-            texts = [item.text for item in prepared if isinstance(item, Article)]
-            docs = iter(nlp.pipe(texts, batch_size=self.settings.nlp.batch_size,
-                                 n_process=self.settings.nlp.n_process))
+            docs = []
             for item in prepared:
                 if isinstance(item, Article):
-                    events = coder.code(next(docs), item.article_id, reference_day(item))
+                    doc = nlp.make_doc(item.text)
+                    day = reference_day(item)
+                    doc._.newsevents_date = day.isoformat() if day else None
+                    doc._.newsevents_id = item.article_id
+                    docs.append(doc)
+            coded = iter(nlp.pipe(docs, batch_size=self.settings.nlp.batch_size,
+                                  n_process=self.settings.nlp.n_process))
+            for item in prepared:
+                if isinstance(item, Article):
+                    events = next(coded)._.newsevents_events or []
                     yield CodedArticle(item, tuple(events))
                 else:
                     yield item
