@@ -179,13 +179,14 @@ def code(
     missing = [p for p in paths if p != "-" and not Path(p).exists()]
     if missing:
         raise _fail(f"no such file or folder: {missing[0]}")
-    from newsevents.coder.job import CodeArticles
+    from newsevents.coder.job import CodeArticles, CodedArticle
 
     rows: list[tuple[dict[str, Any], str | None]] = []
     try:
         for item in CodeArticles(settings, day).run(read_articles(paths, settings)):
             if isinstance(item, IngestFailure):
                 err.print(f"skipped {item.message}", markup=False, highlight=False)
+            if not isinstance(item, CodedArticle):
                 continue
             for event in item.events:
                 rows.append((event.to_dict(), item.article.url or item.article.path))

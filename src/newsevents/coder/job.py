@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
+
+from spacy.tokens import Doc
 
 from newsevents.coder.components import register_extensions
 from newsevents.dictionaries.lexicon import load_lexicon
@@ -12,7 +15,6 @@ from newsevents.ingest.readers import Outcome
 from newsevents.nlp import coding_pipeline
 from newsevents.records import Article, Event, IngestFailure
 from newsevents.settings import Settings
-from newsevents.store.duckdb_store import batched
 
 
 @dataclass(slots=True, frozen=True)
@@ -45,26 +47,37 @@ class CodeArticles:
         self.settings = settings
         self.given_date = given_date
 
-    def run(self, stream: Iterable[Outcome]) -> Iterator[CodedArticle | IngestFailure]:
+    def run(self, stream: Iterable[Outcome],
+            skip: Callable[[Article], bool] | None = None
+            ) -> Iterator[CodedArticle | Article | IngestFailure]:
+        """Code the stream in order, in one pass of spaCy (its workers start once).
+
+        Articles for which `skip` says so pass through uncoded (already stored ones).
+        """
         nlp = coding_pipeline(self.settings.nlp.model, self.settings.dictionaries)
-        load_lexicon(self.settings.dictionaries)  # loaded before spaCy forks its workers
+        load_lexicon(self.settings.dictionaries)  # loaded before spaCy starts its workers
         register_extensions()
-        for batch in batched(stream, self.settings.nlp.batch_size):
-            prepared = [with_given_date(item, self.given_date) if isinstance(item, Article)
-                        else item for item in batch]
-            docs = []
-            for item in prepared:
-                if isinstance(item, Article):
-                    doc = nlp.make_doc(item.text)
-                    day = reference_day(item)
-                    doc._.newsevents_date = day.isoformat() if day else None
-                    doc._.newsevents_id = item.article_id
-                    docs.append(doc)
-            coded = iter(nlp.pipe(docs, batch_size=self.settings.nlp.batch_size,
-                                  n_process=self.settings.nlp.n_process))
-            for item in prepared:
-                if isinstance(item, Article):
-                    events = next(coded)._.newsevents_events or []
-                    yield CodedArticle(item, tuple(events))
-                else:
-                    yield item
+        pending: deque[tuple[Article | IngestFailure, bool]] = deque()
+
+        def documents() -> Iterator[Doc]:
+            for item in stream:
+                if isinstance(item, IngestFailure) or (skip is not None and skip(item)):
+                    pending.append((item, False))
+                    continue
+                article = with_given_date(item, self.given_date)
+                pending.append((article, True))
+                doc = nlp.make_doc(article.text)
+                day = reference_day(article)
+                doc._.newsevents_date = day.isoformat() if day else None
+                doc._.newsevents_id = article.article_id
+                yield doc
+
+        for doc in nlp.pipe(documents(), batch_size=self.settings.nlp.batch_size,
+                            n_process=self.settings.nlp.n_process):
+            while not pending[0][1]:
+                yield pending.popleft()[0]
+            article = pending.popleft()[0]
+            assert isinstance(article, Article)
+            yield CodedArticle(article, tuple(doc._.newsevents_events or []))
+        while pending:
+            yield pending.popleft()[0]

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from newsevents.ingest.readers import Outcome
 from newsevents.ingest.sources import expand_paths
@@ -56,6 +57,15 @@ def failure_kind(reason: str) -> str:
     return head
 
 
+def _noting_known(outcomes: Iterable[Outcome], store: Store, known: set[str],
+                  size: int) -> Iterator[Outcome]:
+    """Pass the outcomes through, noting which articles the store already has (by batches)."""
+    for batch in batched(outcomes, size):
+        known.update(store.known_articles(
+            [a.article_id for a in batch if isinstance(a, Article)]))
+        yield from batch
+
+
 def ingest(
     paths: Iterable[str],
     settings: Settings,
@@ -70,17 +80,19 @@ def ingest(
 
     summary = IngestSummary()
     start = time.perf_counter()
-    coder = CodeArticles(settings, given_date) if code_events else None
-    for batch in batched(read_articles(paths, settings), settings.store.batch_size):
-        known = store.known_articles([a.article_id for a in batch if isinstance(a, Article)])
-        fresh = [a for a in batch if isinstance(a, Article) and a.article_id not in known]
-        failures = [f for f in batch if isinstance(f, IngestFailure)]
-        coded = list(coder.run(fresh)) if coder is not None else fresh
-        written = store.write([*coded, *failures])
+    known: set[str] = set()
+    stream: Iterable[Any] = _noting_known(read_articles(paths, settings), store, known,
+                                          settings.store.batch_size)
+    if code_events:
+        coder = CodeArticles(settings, given_date)
+        stream = coder.run(stream, skip=lambda article: article.article_id in known)
+    for batch in batched(stream, settings.store.batch_size):
+        written = store.write(batch)
         summary.articles_new += written.articles
         summary.events_new += written.events
         summary.failures_new += written.errors
         for item in batch:
+            item = getattr(item, "article", item)
             if isinstance(item, Article):
                 summary.articles_read += 1
                 summary.dropped_lines += len(item.dropped)
