@@ -76,7 +76,7 @@ class EventCoder:
         return _unique(events)
 
     def _candidates(self, sentence: Span) -> list[Candidate]:
-        verbal = [c for t in sentence if t.pos_ == "VERB" for c in [self._verb(t)] if c]
+        verbal = [c for t in sentence if _is_predicate(t) for c in [self._verb(t)] if c]
         coded_heads = {c.trigger.i for c in verbal}
         nominal_ones = [c for t in sentence for c in [self._nominal(t, coded_heads)] if c]
         found = verbal + nominal_ones
@@ -105,10 +105,13 @@ class EventCoder:
         return out
 
     def _verb(self, verb: Token) -> Candidate | None:
-        lemma = verb.lemma_.lower()
         prt = clauses.particle(verb)
-        entry = (self.lexicon.verbs.get(f"{lemma} {prt}") if prt else None) or \
-            self.lexicon.verbs.get(lemma)
+        entry = None
+        for lemma in _lemmas(verb):
+            entry = (self.lexicon.verbs.get(f"{lemma} {prt}") if prt else None) or \
+                self.lexicon.verbs.get(lemma)
+            if entry is not None:
+                break
         if entry is None:
             return None
         passive = clauses.is_passive(verb)
@@ -216,6 +219,19 @@ class EventCoder:
                 if found is not None and found.whole_story == whole_story:
                     return True
         return False
+
+
+def _is_predicate(token: Token) -> bool:
+    """Verbs, and participles used as adjectives after "be" ("Israel is opposed to …")."""
+    return token.pos_ == "VERB" or (token.pos_ == "ADJ" and token.dep_ == "acomp"
+                                    and token.lower_.endswith("ed"))
+
+
+def _lemmas(token: Token) -> list[str]:
+    lemma = token.lemma_.lower()
+    if token.pos_ != "ADJ":
+        return [lemma]
+    return [lemma, lemma[:-1], lemma[:-2]]  # opposed -> oppose, pleased -> please, alarmed
 
 
 def is_np_head(token: Token) -> bool:
