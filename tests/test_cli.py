@@ -84,3 +84,33 @@ def test_settings_file_changes_the_size_limit(tmp_path: Path) -> None:
     small.write_text("[ingest]\nmax_bytes = 1000\n")
     result = _run("run", str(SEED), "--settings", str(small), "--db", str(tmp_path / "n.duckdb"))
     assert f"skipped {SEED}: too large: 7,575 bytes (limit 1,000)" in result.stderr
+
+
+def test_code_prints_jsonl_table_and_gdelt(tmp_path: Path) -> None:
+    page = tmp_path / "p.txt"
+    page.write_text("\n\n".join([article_text(1), "Iran's army attacked Kurdish rebels in Iraq.",
+                                 article_text(2)]))
+    rows = [json.loads(line) for line in _run("code", str(page)).stdout.splitlines()]
+    attack = [r for r in rows if r["trigger"] == "attacked"]
+    assert attack and attack[0]["source"]["code"] == "IRNMIL"
+    gdelt = _run("code", str(page), "--format", "gdelt").stdout.splitlines()
+    assert len(gdelt) == len(rows)
+    assert all(len(line.split("\t")) == 61 for line in gdelt)
+    table = _run("code", str(page), "--format", "table").stdout
+    assert "IRNMIL" in table and "attacked" in table
+    assert _run("code", str(page), "--date", "2024-13-01").stderr == \
+        "newsevents: error: --date must be YYYY-MM-DD, got '2024-13-01'\n"
+
+
+def test_events_are_stored_once_and_filtered(tmp_path: Path) -> None:
+    db = str(tmp_path / "n.duckdb")
+    assert "Coded" in _run("run", str(SEED), "--db", db).stdout
+    again = _run("run", str(SEED), "--db", db).stdout
+    assert "Coded 0 new events." in again
+    every = [json.loads(x) for x in _run("events", "--db", db, "--format", "jsonl").stdout
+             .splitlines()]
+    iran = [json.loads(x) for x in _run("events", "--db", db, "--country", "IRN", "--root",
+                                        "17", "--format", "jsonl").stdout.splitlines()]
+    assert iran and len(iran) < len(every)
+    assert all(e["cameo_root"] == "17" and "IRN" in (e["source"]["country"],
+               (e["target"] or {}).get("country")) for e in iran)

@@ -31,6 +31,7 @@ GROUP_PRONOUNS = frozenset({"they", "them", "their"})
 PERSON_SECTORS = frozenset({"GOV", "JUD", "LEG", "MIL", "ELI"})
 _PLACE_PREPS = frozenset({"of", "from", "in", "at"})
 _RECENT_SENTENCES = 3
+_TIME_ENTITIES = frozenset({"DATE", "TIME"})
 
 
 @dataclass(slots=True)
@@ -273,7 +274,8 @@ def _display_span(head: Token, span: Span) -> Span:
     ("a court in Antwerp", "his Iranian counterpart Ebrahim Raisi"), not its clauses."""
     end = span.end
     for child in head.rights:
-        if child.dep_ in ("prep", "appos") and child.i >= end:
+        when = any(t.ent_type_ in _TIME_ENTITIES for t in child.subtree)
+        if child.dep_ in ("prep", "appos") and child.i >= end and not when:
             end = child.right_edge.i + 1
         elif child.dep_ not in ("punct", "cc", "conj"):
             break
