@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from newsevents.cameo import load_codebook
 from newsevents.coder.events import EventCoder
@@ -31,6 +31,9 @@ DEFAULT_FILES = {
     "case2021": "case2021-task2/sample.tsv",
     "petrarch-unit": "petrarch2-unittest/PETR.UnitTest.records.xml",
 }
+
+
+L = TypeVar("L")
 
 
 class EvaluationError(NewsEventsError):
@@ -111,11 +114,7 @@ def score_plover(path: Path, settings: Settings, limit: int | None) -> dict[str,
 def score_conflibert_class(path: Path, settings: Settings, limit: int | None) -> dict[str, Any]:
     records = gold.read_conflibert_class(path)[:limit]
     coded = code_texts([r.sentence for r in records], settings)
-    codebook = load_codebook()
-    predicted = []
-    for result in coded:
-        event = primary(result.events)
-        predicted.append(codebook.penta_class(event.cameo) if event else 0)
+    predicted = _primary_labels(coded, load_codebook().penta_class, 0)
     labels = [r.label for r in records]
     return {
         "n": len(records),
@@ -149,11 +148,7 @@ def score_conflibert_ner(path: Path, settings: Settings, limit: int | None) -> d
 def score_case2021(path: Path, settings: Settings, limit: int | None) -> dict[str, Any]:
     records = gold.read_case2021(path)[:limit]
     coded = code_texts([r.snippet for r in records], settings)
-    codebook = load_codebook()
-    predicted = []
-    for result in coded:
-        event = primary(result.events)
-        predicted.append(codebook.acled_type(event.cameo) if event else "OTHER")
+    predicted = _primary_labels(coded, load_codebook().acled_type, "OTHER")
     labels = [r.subtype for r in records]
     return {"n": len(records), "weighted_f1": metrics.weighted_f1(labels, predicted),
             "macro_f1": metrics.macro_f1(labels, predicted),
@@ -198,6 +193,16 @@ def evaluate(name: str, settings: Settings, file: Path | None = None,
         raise EvaluationError(f"{path}: gold file not found (set eval.gold_dir or use --file)")
     report = SCORERS[name](path, settings, limit)
     return {"set": name, "file": str(path), **report}
+
+
+def _primary_labels(coded: Sequence[Coded], label_of: Callable[[str], L], default: L
+                    ) -> list[L]:
+    """Each sentence's label: its primary event's code mapped by `label_of`, else `default`."""
+    out = []
+    for result in coded:
+        event = primary(result.events)
+        out.append(label_of(event.cameo) if event else default)
+    return out
 
 
 def _token_starts(tokens: Sequence[str]) -> list[int]:
