@@ -1,0 +1,59 @@
+"""newsevents as a citizen of spaCy: factories by entry point, records on the Doc, disk I/O."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+
+from newsevents.settings import load_settings
+
+TEXT = "Iranian forces shelled positions of Kurdish rebels in northern Iraq on Monday."
+
+
+def _pipeline() -> spacy.language.Language:
+    return spacy.load(load_settings().nlp.model)
+
+
+def test_add_pipe_by_name_codes_events_and_actors() -> None:
+    nlp = _pipeline()
+    nlp.add_pipe("newsevents_paragraphs", before="parser")
+    nlp.add_pipe("newsevents_coder")
+    doc = nlp(TEXT)
+    (event,) = doc._.newsevents_events
+    assert (event.source.code, event.target.code, event.cameo_root) == ("IRNMIL", "IRQREB", "19")
+    actors = doc._.newsevents_actors
+    assert any(a.code == "IRNMIL" and a.text == "Iranian forces" for a in actors.values())
+
+
+def test_the_document_date_picks_the_role() -> None:
+    nlp = _pipeline()
+    nlp.add_pipe("newsevents_coder")
+    doc = nlp.make_doc("Ebrahim Raisi accused European governments of hostility on Monday.")
+    doc._.newsevents_date = "2020-01-01"
+    before = nlp(doc)._.newsevents_events[0].source.code
+    doc = nlp.make_doc("Ebrahim Raisi accused European governments of hostility on Monday.")
+    doc._.newsevents_date = "2022-01-01"
+    during = nlp(doc)._.newsevents_events[0].source.code
+    assert during == "IRNGOV" and before != "IRNGOV"
+
+
+def test_events_survive_worker_processes() -> None:
+    nlp = _pipeline()
+    nlp.add_pipe("newsevents_coder")
+    one = [d._.newsevents_events for d in nlp.pipe([TEXT] * 4)]
+    two = [d._.newsevents_events for d in nlp.pipe([TEXT] * 4, n_process=2, batch_size=2)]
+    assert one == two and all(len(events) == 1 for events in two)
+
+
+def test_the_pipeline_round_trips_through_disk(tmp_path: Path) -> None:
+    overlay = tmp_path / "actors.csv"
+    overlay.write_text("name,aliases,code,start,end,note\nKurdish rebels,,KURREB,,,\n")
+    nlp = _pipeline()
+    nlp.add_pipe("newsevents_coder", config={"overlays": [str(overlay)]})
+    nlp.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+    assert loaded.get_pipe("newsevents_coder").config == {"use_builtin": True,
+                                                          "overlays": [str(overlay)]}
+    (event,) = loaded(TEXT)._.newsevents_events
+    assert event.target.code == "KURREB"
