@@ -152,9 +152,8 @@ class EventCoder:
             for target in targets:
                 if source.code is None:
                     continue
-                if target is not None and source.code and source.code == target.code and \
-                        candidate.kind != "nominal":
-                    continue
+                if target is not None and target.span == source.span:
+                    continue  # one phrase cannot act on itself: a misparse
                 for code, src, tgt in _directions(candidate.code, source, target):
                     event = self._record(candidate, code, src, tgt, article_id, index, sentence)
                     if event is not None:
