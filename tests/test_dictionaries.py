@@ -203,3 +203,17 @@ def test_shipped_updates_know_leaders_after_2015() -> None:
     for alias in ("mek", "pmoi", "mujahedin e khalq", "ncri",
                   "national council of resistance of iran"):
         assert lexicon.actors[alias].code_on(date(2023, 6, 1)) == "IRNOPP"
+
+
+def test_an_overlay_pattern_keeps_the_verb_default(tmp_path: Path) -> None:
+    from newsevents.dictionaries.lexicon import build_lexicon
+    from newsevents.settings import DictionarySettings
+
+    verbs = _write(tmp_path, "test.verbs.txt", VERBS)
+    extra = _write(tmp_path, "more.csv", "verb,pattern,code,note\nfree,* &PRISONER,0842,\n"
+                   "release,* (TO +),0843,\n")
+    lexicon = build_lexicon(DictionarySettings(False, (str(verbs), str(extra))), [])
+    assert lexicon.verbs["free"].code == Code("0841")  # the default stays
+    assert lexicon.verbs["release"].code == Code(None)
+    texts = [p.text for p in lexicon.patterns["release"]]
+    assert "* &PRISONER" in texts and "* (TO +)" in texts

@@ -78,9 +78,9 @@ class Lexicon:
             known = self.verbs.get(lemma)
             if known is not None and verb.block == lemma and known.block != lemma:
                 renamed[verb.block] = known.block
-                if verb.pattern_only:
-                    continue  # the overlay only adds patterns to a verb we already know
-                verb = Verb(lemma, known.block, verb.code, verb.origin)
+                verb = Verb(lemma, known.block, verb.code, verb.origin, verb.pattern_only)
+            if known is not None and verb.pattern_only:
+                continue  # the overlay only adds patterns to a verb we already know
             self.verbs[lemma] = verb
         for name, patterns in verbs.patterns.items():
             target = renamed.get(name, name)
