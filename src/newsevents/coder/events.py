@@ -259,16 +259,15 @@ def _targets(candidate: Candidate, actors: dict[int, Actor]) -> list[Token]:
 
 
 def _coded(token: Token, actors: dict[int, Actor]) -> Actor:
-    """The phrase's actor; an uncoded phrase takes the code of the first coded actor inside it
-    ("positions of Kurdish rebels", "a device outside the Iraqi city of Basra")."""
+    """The phrase's actor; for an uncoded phrase, the first coded actor inside it
+    ("positions of *Kurdish rebels*", "charges by *the U.S. State Department*")."""
     actor = actors[token.i]
     if actor.code:
         return actor
     for inner in token.subtree:
         found = actors.get(inner.i)
         if inner.i != token.i and found is not None and found.code:
-            return replace(actor, code=found.code, country=found.country, sector=found.sector,
-                           rule=f"code of '{found.text}' inside the phrase")
+            return replace(found, rule=f"{found.rule}; inside '{actor.text}'")
     return actor
 
 

@@ -135,9 +135,11 @@ def score_conflibert_ner(path: Path, settings: Settings, limit: int | None) -> d
         starts = _token_starts(record.tokens)
         gold_sources.append(set(record.sources))
         gold_targets.append(set(record.targets))
-        pred_sources.append({s for e in result.events if e.source
+        event = primary(result.events)  # the set marks one event's actors per sentence
+        main = [event] if event is not None else []
+        pred_sources.append({s for e in main if e.source
                              for s in [_token_span(e.source.span, starts)] if s})
-        pred_targets.append({s for e in result.events if e.target
+        pred_targets.append({s for e in main if e.target
                              for s in [_token_span(e.target.span, starts)] if s})
     source = metrics.span_f1(gold_sources, pred_sources)
     target = metrics.span_f1(gold_targets, pred_targets)
