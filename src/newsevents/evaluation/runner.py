@@ -87,7 +87,8 @@ def score_plover(path: Path, settings: Settings, limit: int | None) -> dict[str,
             hits["no_event"] += 1
             confusion[(record.event, "NONE")] += 1
             continue
-        predicted = codebook.plover(event.cameo)["event"] or "NONE"
+        predicted = (codebook.plover(event.cameo)["event"] if event.cameo in codebook
+                     else None) or "NONE"
         confusion[(record.event, predicted)] += 1
         gold_sources = {_country(a.code) for a in record.sources} or {""}
         gold_targets = {_country(a.code) for a in record.targets} or {""}
@@ -203,7 +204,8 @@ def _primary_labels(coded: Sequence[Coded], label_of: Callable[[str], L], defaul
     out = []
     for result in coded:
         event = primary(result.events)
-        out.append(label_of(event.cameo) if event else default)
+        known = event is not None and event.cameo in load_codebook()
+        out.append(label_of(event.cameo) if event is not None and known else default)
     return out
 
 
