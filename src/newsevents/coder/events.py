@@ -138,8 +138,12 @@ class EventCoder:
         if noun.dep_ in ("dobj", "obj", "attr") and noun.head.i in coded_heads:
             return None  # "held talks": the verb's own pattern has coded it
         sources = nominal.nominal_sources(noun) or nominal.country_modifiers(noun)
-        return Candidate(noun, nominal.code_of(trigger), sources, nominal.nominal_targets(noun),
-                         f"{trigger.origin}: {trigger.noun}", "nominal")
+        code = nominal.code_of(trigger)
+        targets = nominal.nominal_targets(noun)
+        if code.reverse is not None and not targets:
+            return None  # "a meeting" with nobody named is not a consultation we can code
+        return Candidate(noun, code, sources, targets, f"{trigger.origin}: {trigger.noun}",
+                         "nominal")
 
     def _events(self, candidate: Candidate, actors: dict[int, Actor], resolver: ActorResolver,
                 article_id: str, index: int, sentence: Span) -> list[Event]:

@@ -46,6 +46,14 @@ def clause_before(verb: Token, subjects: Sequence[Token]) -> list[Token]:
     return sorted(set(tokens), key=lambda t: t.i)
 
 
+def phrase_head(token: Token) -> Token:
+    """The noun a modifier belongs to: "Gondor" in "Gondor's government" -> "government"."""
+    while token.dep_ in ("poss", "compound", "amod", "nmod", "det", "nummod", "case") and \
+            token.head is not token and token.head.pos_ in _NOMINAL:
+        token = token.head
+    return token
+
+
 def match_pattern(pattern: VerbPattern, before: list[Token], after: list[Token],
                   synsets: dict[str, frozenset[str]]) -> Match | None:
     match = Match(pattern)
@@ -96,11 +104,13 @@ def _match_at(element: Element, tokens: list[Token], i: int,
     if kind in ("source", "target", "compound", "skip"):
         if token.pos_ not in _NOMINAL:
             return None
+        head = phrase_head(token)  # "Gondor's government": the slot holds the government
         if kind in ("source", "compound"):
-            match.source = match.source or token
+            match.source = match.source or head
         if kind in ("target", "compound"):
-            match.target = match.target or token
-        return i + 1
+            match.target = match.target or head
+        end = max(i + 1, *(k + 1 for k in range(i, len(tokens)) if tokens[k].i <= head.i))
+        return end
     if kind == "prep":
         if token.dep_ not in ("prep", "agent", "dative") or token.lower_ != element.value:
             return None
