@@ -216,7 +216,10 @@ class EventCoder:
         words = normalize_phrase(text).split()
         discards = self.lexicon.discards
         longest = self.lexicon.max_discard_words
+        starts = self.lexicon.discard_first_words
         for start in range(len(words)):
+            if words[start] not in starts:
+                continue
             for end in range(start + 1, min(start + longest, len(words)) + 1):
                 found = discards.get(" ".join(words[start:end]))
                 if found is not None and found.whole_story == whole_story:

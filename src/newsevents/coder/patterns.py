@@ -78,11 +78,25 @@ def _match_sequence(elements: Sequence[Element], tokens: list[Token], start: int
 def _find(element: Element, tokens: list[Token], start: int,
           synsets: dict[str, frozenset[str]], match: Match) -> int | None:
     """Index just past the first place `element` matches at or after `start`, else None."""
+    first = _first_word(element)
     for i in range(start, len(tokens)):
+        if first is not None and first not in _forms(tokens[i]):
+            continue  # cheap test: a word element must start with its first word
         end = _match_at(element, tokens, i, synsets, match)
         if end is not None:
             return end
     return None
+
+
+def _first_word(element: Element) -> str | None:
+    if element.kind in ("word", "phrase", "prep"):
+        return element.value.split(" ", 1)[0]
+    return None
+
+
+def _forms(token: Token) -> tuple[str, str]:
+    lemma = token.lemma_.lower() if token.pos_ in ("NOUN", "PROPN") else token.lower_
+    return token.lower_, lemma
 
 
 def _match_at(element: Element, tokens: list[Token], i: int,
@@ -134,10 +148,8 @@ def _words_at(words: list[str], tokens: list[Token], i: int) -> int | None:
     if i + len(words) > len(tokens):
         return None
     for offset, word in enumerate(words):
-        token = tokens[i + offset]
         # nouns match by lemma (plurals); other words as written: "according" is not "accord"
-        lemma = token.lemma_.lower() if token.pos_ in ("NOUN", "PROPN") else token.lower_
-        if word not in (token.lower_, lemma):
+        if word not in _forms(tokens[i + offset]):
             return None
     return i + len(words)
 

@@ -41,6 +41,7 @@ class Lexicon:
     max_actor_words: int = 1
     max_agent_words: int = 1
     max_discard_words: int = 1
+    discard_first_words: set[str] = field(default_factory=set)
 
     def actor_code(self, phrase: str, day: date | None) -> tuple[ActorEntry, str | None] | None:
         entry = self.actors.get(phrase)
@@ -69,6 +70,7 @@ class Lexicon:
         for discard in discards:
             self.discards[discard.phrase] = discard
             self.max_discard_words = max(self.max_discard_words, discard.phrase.count(" ") + 1)
+            self.discard_first_words.add(discard.phrase.split(" ", 1)[0])
 
     def add_verbs(self, verbs: VerbDictionary) -> None:
         """Merge verbs; a pattern for a verb already known joins that verb's block."""
