@@ -154,7 +154,10 @@ class EventCoder:
         out = []
         for source in sources:
             for target in targets:
-                if source.code is None:
+                # An event needs a coded actor, or a named one the dictionaries do not know
+                # yet ("Zorblax attacked Gondor"): that one keeps its text and entity type.
+                if source.code is None and (target is None or target.code is None) \
+                        and source.entity_type is None:
                     continue
                 if target is not None and target.span == source.span:
                     continue  # one phrase cannot act on itself: a misparse
