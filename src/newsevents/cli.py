@@ -214,8 +214,8 @@ def events(
     query = EventQuery(actor, country, root, since, until)
     try:
         with Store(settings.store.db, read_only=True) as store:
-            urls = {a["article_id"]: a["url"] or a["path"] for a in store.articles()}
             found = store.events(query)
+            urls = store.article_locations([e["article_id"] for e in found])
     except NewsEventsError as exc:
         raise _fail(str(exc)) from exc
     _print_events([(e, urls.get(e["article_id"])) for e in found], output)

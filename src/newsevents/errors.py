@@ -34,3 +34,10 @@ class DictionaryError(NewsEventsError):
         self.path = path
         self.line = line
         self.reason = reason
+
+
+def raise_or_collect(error: DictionaryError, errors: list[DictionaryError] | None) -> None:
+    """Readers of upstream dictionaries with known defects collect bad lines; all others raise."""
+    if errors is None:
+        raise error
+    errors.append(error)

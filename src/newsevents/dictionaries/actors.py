@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from newsevents.dictionaries.phrases import normalize_phrase, without_xml_comments
-from newsevents.errors import DictionaryError
+from newsevents.errors import DictionaryError, raise_or_collect
 
 _ROLE = re.compile(r"\[([^\]]*)\]")
 _ROLE_BODY = re.compile(r"^([A-Z0-9]{3,}|---)\s*(.*)$")
@@ -135,20 +135,18 @@ def read_actor_dictionary(path: Path, errors: list[DictionaryError] | None = Non
         try:
             roles = [parse_role(m.group(1), where) for m in _ROLE.finditer(line)]
         except DictionaryError as exc:
-            if errors is None:
-                raise
-            errors.append(exc)
+            raise_or_collect(exc, errors)
             continue
         name = _ROLE.sub(" ", line).strip()
         if not name:  # a role line
             if group is None:
-                _report(errors, DictionaryError(*where, "role before any actor name"))
+                raise_or_collect(DictionaryError(*where, "role before any actor name"), errors)
             else:
                 group.roles.extend(roles)
             continue
         if line.startswith("+"):
             if group is None:
-                _report(errors, DictionaryError(*where, "alias before any actor name"))
+                raise_or_collect(DictionaryError(*where, "alias before any actor name"), errors)
                 continue
             group.names.append(name[1:])
             group.roles.extend(roles)
@@ -165,8 +163,9 @@ def read_actor_dictionary(path: Path, errors: list[DictionaryError] | None = Non
         if group.roles:
             entries.append(_entry(group))
         else:
-            _report(errors, DictionaryError(path.name, int(group.origin.rsplit(":", 1)[1]),
-                                            f"actor '{group.names[0]}' has no code"))
+            number = int(group.origin.rsplit(":", 1)[1])
+            raise_or_collect(DictionaryError(path.name, number, f"actor '{group.names[0]}' has no "
+                                             "code"), errors)
     return entries
 
 
@@ -174,9 +173,3 @@ def _entry(group: _Group) -> ActorEntry:
     phrases = tuple(dict.fromkeys(p for p in map(normalize_phrase, group.names) if p))
     return ActorEntry(group.names[0].replace("_", " ").strip(), phrases, tuple(group.roles),
                       group.origin)
-
-
-def _report(errors: list[DictionaryError] | None, error: DictionaryError) -> None:
-    if errors is None:
-        raise error
-    errors.append(error)

@@ -20,7 +20,7 @@ from itertools import product
 from pathlib import Path
 
 from newsevents.dictionaries.phrases import normalize_phrase, without_xml_comments
-from newsevents.errors import DictionaryError
+from newsevents.errors import DictionaryError, raise_or_collect
 
 _SUBSTITUTION = re.compile(r"^(![A-Z]+!)\s*=\s*(.+)$")
 _AGENT = re.compile(r"^(?P<phrase>[^\[{]+?)\s*(?:\{(?P<plurals>[^}]*)\})?\s*"
@@ -63,14 +63,14 @@ def read_agent_dictionary(path: Path, errors: list[DictionaryError] | None = Non
             continue
         match = _AGENT.match(re.sub(r"\[\s*([^\]]*?)\s*\]", r"[\1]", line))
         if match is None:
-            _report(errors, DictionaryError(*where, f"expected 'PHRASE [~CODE]': {line}"))
+            raise_or_collect(DictionaryError(*where, f"expected 'PHRASE [~CODE]': {line}"), errors)
             continue
         code = match.group("code")
         forms = [match.group("phrase"), *(match.group("plurals") or "").split()]
         try:
             expanded = [p for form in forms for p in _expand(form, substitutions, where)]
         except DictionaryError as exc:
-            _report(errors, exc)
+            raise_or_collect(exc, errors)
             continue
         for phrase in dict.fromkeys(filter(None, map(normalize_phrase, expanded))):
             agents.append(Agent(phrase, code.strip("~"), code.endswith("~"),
@@ -108,9 +108,3 @@ def read_discard_dictionary(path: Path) -> list[Discard]:
         if phrase:
             discards.append(Discard(phrase, line.startswith("+"), f"{path.name}:{number}"))
     return discards
-
-
-def _report(errors: list[DictionaryError] | None, error: DictionaryError) -> None:
-    if errors is None:
-        raise error
-    errors.append(error)

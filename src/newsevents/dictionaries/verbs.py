@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsevents.dictionaries.phrases import without_xml_comments
-from newsevents.errors import DictionaryError
+from newsevents.errors import DictionaryError, raise_or_collect
 
 _HEADER = re.compile(r"^---\s+(\S+)\s+\[([^\]]*)\]\s+---\s*$")
 _CODE = re.compile(r"\[([^\]]*)\]")
@@ -209,7 +209,8 @@ def read_verb_dictionary(path: Path, errors: list[DictionaryError] | None = None
             block = found if found is not None else block
             continue
         if block is None:
-            _report(errors, DictionaryError(*where, "verb or pattern before the first block"))
+            raise_or_collect(DictionaryError(*where, "verb or pattern before the first block"),
+                             errors)
             continue
         _guard(errors, lambda t=line, w=where, b=block: _read_block_line(result, t, w, b))
     return result
@@ -249,8 +250,8 @@ def _read_synsets(lines: Iterator[tuple[int, str]], name: str,
         elif line.startswith("+") and current is not None:
             sets[current].add(_words(line))
         else:
-            _report(errors, DictionaryError(
-                name, number, f"expected '&SET' or '+WORD' in synonym sets: {line}"))
+            raise_or_collect(DictionaryError(
+                name, number, f"expected '&SET' or '+WORD' in synonym sets: {line}"), errors)
     return {key: frozenset(words) for key, words in sets.items()}
 
 
@@ -286,11 +287,5 @@ def _guard(errors: list[DictionaryError] | None, action):  # type: ignore[no-unt
     try:
         return action()
     except DictionaryError as exc:
-        _report(errors, exc)
+        raise_or_collect(exc, errors)
         return None
-
-
-def _report(errors: list[DictionaryError] | None, error: DictionaryError) -> None:
-    if errors is None:
-        raise error
-    errors.append(error)

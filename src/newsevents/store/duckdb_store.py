@@ -173,6 +173,13 @@ class Store:
             out.append(record)
         return out
 
+    def article_locations(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Each article's URL, or its input path when it has none."""
+        rows = self.db.execute("SELECT article_id, COALESCE(url, path) FROM articles "
+                               "WHERE article_id IN (SELECT unnest(?))",
+                               [list(set(article_ids))]).fetchall()
+        return {row[0]: row[1] for row in rows}
+
     def ingest_errors(self) -> list[dict[str, Any]]:
         cursor = self.db.execute(
             f"SELECT {', '.join(_ERROR_COLUMNS)} FROM ingest_errors ORDER BY path, reason"
