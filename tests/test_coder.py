@@ -165,3 +165,57 @@ def test_a_capital_acting_is_its_government() -> None:
     events = _code(coder, "Tehran accused Paris of interference.")
     assert ("IRNGOV", "FRA", "112") in _triples(events) or \
         ("IRNGOV", "FRAGOV", "112") in _triples(events)
+
+
+def test_a_target_inside_an_object_phrase_keeps_its_conjuncts(coder: EventCoder) -> None:
+    events = _code(coder, "Arnor restored full diplomatic ties with Gondor and Rohan.")
+    assert _triples(events) == {("ARN", "GON", "064"), ("ARN", "ROH", "064")}
+    # the head of the phrase before its possessor: "Gondor's troops", not "Gondor"
+    events = _code(coder, "Arnor attacked the bases of Gondor's troops.")
+    assert _triples(events) == {("ARN", "GONMIL", "190")}
+
+
+def test_the_doers_own_pronoun_is_not_a_target(coder: EventCoder) -> None:
+    events = _code(coder, "Arnor attacked its own capital.")
+    assert _triples(events) == {("ARN", None, "190")}
+    # nor are its own people: "its troops" in the doer's country
+    real = EventCoder(build_lexicon(load_settings().dictionaries))
+    assert _triples(_code(real, "Syria offered its troops.")) == {("SYR", None, "030")}
+    assert _triples(_code(real, "Syria offered Lebanese troops.")) == {("SYR", "LBNMIL", "030")}
+    # a pronoun for someone else still is
+    events = _code(coder, "The Gondorian king spoke. Arnor attacked him.")
+    assert ("ARN", "GONGOV", "190") in _triples(events)
+
+
+def test_saying_that_someone_must_act_is_a_demand(coder: EventCoder) -> None:
+    events = _code(coder, "Rohan said Gondor must restore the old bridge.")
+    assert ("ROH", "GON", "100") in _triples(events)
+    demand = next(e for e in events if e.cameo == "100")
+    assert demand.trigger == "said" and not demand.hypothetical
+    # a prediction is not a demand, nor is a denied obligation
+    for text in ("Rohan said Gondor will restore the old bridge.",
+                 "Rohan said Gondor must not restore the old bridge."):
+        assert all(e.cameo != "100" for e in _code(coder, text)), text
+
+
+def test_petrarch_compatible_mode_follows_petrarch_conventions(tmp_path: Path) -> None:
+    folder = tmp_path
+    (folder / "test.verbs.txt").write_text(VERBS)
+    (folder / "actors.csv").write_text(ACTORS)
+    settings = DictionarySettings(use_builtin=False, overlays=(
+        str(folder / "test.verbs.txt"), str(folder / "actors.csv")))
+    lexicon = build_lexicon(settings)
+    ours, petrarch = EventCoder(lexicon), EventCoder(lexicon, petrarch_compatible=True)
+    unknown = "Zorblax attacked Gondor."
+    assert _triples(_code(ours, unknown)) == {(None, "GON", "190")}
+    assert _code(petrarch, unknown) == []
+    assert [e.cameo for e in _code(petrarch, "Arnor will attack Gondor.")] == ["190"]
+
+
+def test_a_named_group_before_a_generic_noun_is_the_actor() -> None:
+    coder = EventCoder(build_lexicon(load_settings().dictionaries))
+    events = _code(coder, "The pro-Iranian Hezbollah group attacked Israeli troops.")
+    assert ("LBNREB", "ISRMIL", "190") in _triples(events)
+    # a country name there still combines with the agent
+    events = _code(coder, "French troops attacked Mali rebels.")
+    assert ("FRAMIL", "MLIREB", "190") in _triples(events)

@@ -84,7 +84,8 @@ class ActorResolver:
         """The actor a noun phrase headed by `head` names (code None when unknown)."""
         span = _phrase_span(head)
         actor = (self._named(head, span) or self._learned(head, span)
-                 or self._apposition(head, span) or self._agent(head, span, sentence)
+                 or self._apposition(head, span) or self._named_modifier(head, span)
+                 or self._agent(head, span, sentence)
                  or self._pronoun(head, sentence) or self._country_modifier(head, span))
         if actor is None:
             actor = _make(span, None, head.ent_type_ or None, "unknown")
@@ -120,6 +121,21 @@ class ActorResolver:
                 return _make(span, _compose(country, agent[1], agent[2]), head.ent_type_,
                              f"{rule} + agent")
         return _make(span, code, head.ent_type_ or None, rule)
+
+    def _named_modifier(self, head: Token, span: Span) -> Actor | None:
+        """"the Hizbollah group", "Taliban fighters": a named group before a generic noun is
+        the actor, with its own code. A country name there is left to the agent rule
+        ("Osgiliath soldiers" -> OSGMIL)."""
+        names = [t for t in span if t.i < head.i and t.dep_ == "compound" and t.pos_ == "PROPN"]
+        if not names:
+            return None
+        found = self._longest(head.doc[names[0].i: names[-1].i + 1], head, require_head=False)
+        if found is None:
+            return None
+        code, rule = found
+        if code is None or len(code) <= 3:  # a bare country or region: the agent rule's
+            return None
+        return _make(span, code, head.ent_type_ or None, f"{rule}, before '{head.text}'")
 
     def _apposition(self, head: Token, span: Span) -> Actor | None:
         """"his Iranian counterpart Ebrahim Raisi": the name takes its description's code."""
@@ -166,7 +182,9 @@ class ActorResolver:
                      None, antecedent.entity_type, f"pronoun -> {antecedent.text}")
 
     def _country_modifier(self, head: Token, span: Span) -> Actor | None:
-        country = self._country_in(head, span)
+        """"Iranian people", "Iran's population": a country before the head. A place after it
+        does not make a thing an actor ("an attack in south Lebanon")."""
+        country = self._country_in(head, span, after=False)
         if country is None:
             return None
         return _make(span, country, head.ent_type_ or None, "country modifier")
@@ -213,10 +231,11 @@ class ActorResolver:
                     return window[0].i, agent.code, agent.before_country
         return None
 
-    def _country_in(self, head: Token, span: Span) -> str | None:
-        """A country named inside the phrase: a modifier, a possessive, or of/from/in X."""
+    def _country_in(self, head: Token, span: Span, after: bool = True) -> str | None:
+        """A country named inside the phrase: a modifier, a possessive, or (when `after`)
+        of/from/in X."""
         candidates = [t for t in span if t.i != head.i]
-        for child in head.children:
+        for child in head.children if after else ():
             if child.dep_ == "prep" and child.lower_ in _PLACE_PREPS:
                 candidates.extend(c for c in child.children if c.dep_ == "pobj")
         for token in candidates:

@@ -14,6 +14,8 @@ from newsevents.cameo import Codebook, UnknownCameoCode, load_codebook
 from newsevents.coder import clauses, nominal
 from newsevents.coder.actors import NOMINAL, ActorResolver
 from newsevents.coder.patterns import best_match, clause_after, clause_before
+from newsevents.coder.ranker import Features, Ranker, load_ranker, with_order
+from newsevents.coder.ranker import features as ranker_features
 from newsevents.dictionaries.lexicon import Lexicon
 from newsevents.dictionaries.phrases import normalize_phrase
 from newsevents.dictionaries.verbs import Code
@@ -21,7 +23,10 @@ from newsevents.records import Actor, Event
 
 log = logging.getLogger(__name__)
 
-CONFIDENCE = {"pattern": 0.8, "verb": 0.65, "nominal": 0.55, "intent": 0.5}
+CONFIDENCE = {"pattern": 0.8, "verb": 0.65, "nominal": 0.55, "intent": 0.5, "obligation": 0.5}
+OBLIGATION_MODALS = frozenset({"must", "should"})
+POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her", "our"})
+DEMAND = "100"
 
 
 @cache
@@ -50,17 +55,30 @@ class EventCoder:
     """Codes the sentences of one parsed article."""
 
     def __init__(self, lexicon: Lexicon, codebook: Codebook | None = None,
-                 intents: bool = True) -> None:
+                 intents: bool = True, petrarch_compatible: bool = False,
+                 ranker: Ranker | None = None, rank: bool = True) -> None:
         """`intents`: also code a future or intended event as the intent or threat it
-        expresses (CAMEO 03/13); PETRARCH does not, so its unit tests turn this off."""
+        expresses (CAMEO 03/13).
+
+        `petrarch_compatible`: follow PETRARCH-2's conventions, for its unit tests: no intent
+        events, no event whose source and target have the same code, and no event with an
+        actor the dictionaries do not know.
+
+        `ranker` (default: the shipped model) sets each event's `confidence`, its learned
+        chance of being the sentence's event as coded; with `rank=False` the confidence is a
+        fixed value per kind of rule (what the ranker is trained from)."""
         self.lexicon = lexicon
+        self.ranker = (ranker or load_ranker()) if rank else None
+        self.last_features: dict[str, Features] = {}  # event id -> ranker features
         self.codebook = codebook or load_codebook()
-        self.intents = intents
+        self.intents = intents and not petrarch_compatible
+        self.petrarch_compatible = petrarch_compatible
         self.last_actors: dict[int, Actor] = {}  # the actors of the last document coded
 
     def code(self, doc: Doc, article_id: str, day: date | None) -> list[Event]:
         resolver = ActorResolver(self.lexicon, day)
         self.last_actors = {}
+        self.last_features = {}
         if self._story_discarded(doc):
             return []
         events: list[Event] = []
@@ -69,21 +87,53 @@ class EventCoder:
             self.last_actors.update(actors)
             if self._sentence_discarded(sentence):
                 continue
-            candidates = self._candidates(sentence)
-            for candidate in candidates:
-                events.extend(self._events(candidate, actors, resolver, article_id, index,
-                                           sentence))
+            found = [(event, candidate) for candidate in self._candidates(sentence)
+                     for event in self._events(candidate, actors, resolver, article_id, index,
+                                               sentence)]
+            events.extend(self._ranked(found))
         return _unique(events)
+
+    def _ranked(self, found: list[tuple[Event, Candidate]]) -> list[Event]:
+        rows = with_order([ranker_features(e, c.trigger, c.kind) for e, c in found],
+                          [e.trigger_span[0] for e, _ in found])
+        out = []
+        for (event, _), row in zip(found, rows, strict=True):
+            self.last_features[event.event_id] = row
+            if self.ranker is not None:
+                event = replace(event, confidence=round(self.ranker.score(row), 3))
+            out.append(event)
+        return out
 
     def _candidates(self, sentence: Span) -> list[Candidate]:
         verbal = [c for t in sentence if _is_predicate(t) for c in [self._verb(t)] if c]
         coded_heads = {c.trigger.i for c in verbal}
         nominal_ones = [c for t in sentence for c in [self._nominal(t, coded_heads)] if c]
-        found = verbal + nominal_ones
+        found = verbal + nominal_ones + self._obligations(sentence)
         embedded = {c.reported_by.i for c in found if c.reported_by is not None}
         kept = [c for c in found if not (c.kind != "nominal" and c.trigger.i in embedded
                                          and c.code.event and c.code.event.startswith("01"))]
         return kept + self._intents(kept) if self.intents else kept
+
+    def _obligations(self, sentence: Span) -> list[Candidate]:
+        """"Russia said Sudan must return the helicopter": saying that someone must or should
+        act is a demand (CAMEO 100) on them, whatever the act; the act itself stays a flagged
+        hypothetical event when the dictionary codes it. Off in PETRARCH-compatible mode."""
+        if self.petrarch_compatible:
+            return []
+        out = []
+        for verb in sentence:
+            if verb.dep_ != "ccomp" or verb.head.pos_ not in ("VERB", "AUX") or \
+                    clauses.negated(verb):
+                continue
+            modal = next((c for c in verb.children if c.dep_ == "aux"
+                          and c.lemma_.lower() in OBLIGATION_MODALS), None)
+            speaker, obliged = clauses.subjects(verb.head), clauses.subjects(verb)
+            if modal is None or not speaker or not obliged:
+                continue
+            out.append(Candidate(verb.head, Code(DEMAND), speaker, obliged,
+                                 f"obligation: '{modal.text}' under '{verb.head.text}'",
+                                 "obligation"))
+        return out
 
     def _intents(self, candidates: list[Candidate]) -> list[Candidate]:
         """"Hungary will support the resolution": what happened is an intent (03) or a threat
@@ -123,8 +173,10 @@ class EventCoder:
         if match is not None:
             pattern = match.pattern
             code, rule, kind = pattern.code, f"{pattern.origin}: {pattern.text}", "pattern"
-            sources = [match.source] if match.source is not None else sources
-            targets = [match.target] if match.target is not None else targets
+            if match.source is not None:
+                sources = clauses.with_conjuncts(match.source)
+            if match.target is not None:
+                targets = clauses.with_conjuncts(match.target)
         else:
             code, rule, kind = entry.code, f"{entry.origin}: {entry.lemma}", "verb"
         if code.is_null:
@@ -149,8 +201,10 @@ class EventCoder:
                 article_id: str, index: int, sentence: Span) -> list[Event]:
         sources = [resolver.as_agent_of_act(t, _coded(t, actors)) for t in candidate.sources
                    if t.i in actors]
-        targets = [_coded(t, actors) if t.i in actors else None
-                   for t in _targets(candidate, actors)] or [None]
+        own = {a.code for a in sources if a.code}
+        targets: list[Actor | None] = [
+            a for t in _targets(candidate, actors, own) if t.i in actors
+            for a in _coded_all(t, actors, own)] or [None]
         out = []
         for source in sources:
             for target in targets:
@@ -161,6 +215,12 @@ class EventCoder:
                     continue
                 if target is not None and target.span == source.span:
                     continue  # one phrase cannot act on itself: a misparse
+                if target is not None and _doers_own(source, target, sentence):
+                    target = None  # "held *their* first meeting", "offered *its* troops"
+                if self.petrarch_compatible and (
+                        source.code is None or (target is not None and target.code is None)
+                        or (target is not None and target.code == source.code)):
+                    continue
                 for code, src, tgt in _directions(candidate.code, source, target):
                     event = self._record(candidate, code, src, tgt, article_id, index, sentence)
                     if event is not None:
@@ -248,12 +308,12 @@ def is_np_head(token: Token) -> bool:
         nominal.trigger_for(token) is None
 
 
-def _targets(candidate: Candidate, actors: dict[int, Actor]) -> list[Token]:
+def _targets(candidate: Candidate, actors: dict[int, Actor], own: set[str]) -> list[Token]:
     """The candidate's targets. An uncoded object gives way to the coded actor it is "of"
     ("shelled positions of Kurdish rebels"); a conjoined verb with no coded object shares its
     partner's ("killing several hundred protesters, and arresting tens of thousands")."""
     targets = candidate.targets
-    coded = [t for t in targets if t.i in actors and _coded(t, actors).code]
+    coded = [t for t in targets if t.i in actors and _coded_all(t, actors, own)[0].code]
     trigger = candidate.trigger
     if coded or candidate.kind == "nominal":
         return targets
@@ -269,16 +329,42 @@ def _targets(candidate: Candidate, actors: dict[int, Actor]) -> list[Token]:
 
 
 def _coded(token: Token, actors: dict[int, Actor]) -> Actor:
-    """The phrase's actor; for an uncoded phrase, the first coded actor inside it
-    ("positions of *Kurdish rebels*", "charges by *the U.S. State Department*")."""
+    """The phrase's actor; for an uncoded phrase, the first coded actor inside it."""
+    return _coded_all(token, actors)[0]
+
+
+def _coded_all(token: Token, actors: dict[int, Actor], own: frozenset[str] | set[str] = frozenset()
+               ) -> list[Actor]:
+    """The phrase's actor; for an uncoded phrase, the coded actor nearest its head in the
+    parse, with the actors conjoined to it ("positions of *Kurdish rebels*", "ties with
+    *Gondor's government*", "ties with *Mordor, Rohan and Bree*"). A pronoun that refers to
+    the doer (codes in `own`) is skipped: "renewed *his* licence" has no target in "his"."""
     actor = actors[token.i]
     if actor.code:
-        return actor
-    for inner in token.subtree:
-        found = actors.get(inner.i)
-        if inner.i != token.i and found is not None and found.code:
-            return replace(found, rule=f"{found.rule}; inside '{actor.text}'")
-    return actor
+        return [actor]
+    level = list(token.children)
+    while level:
+        for inner in sorted(level, key=lambda t: t.i):
+            found = actors.get(inner.i)
+            if found is not None and found.code and not (
+                    inner.pos_ == "PRON" and found.code in own):
+                group = [t for t in clauses.with_conjuncts(inner)
+                         if t.i in actors and actors[t.i].code]
+                return [replace(actors[t.i], rule=f"{actors[t.i].rule}; inside '{actor.text}'")
+                        for t in group]
+        level = [child for t in level for child in t.children]
+    return [actor]
+
+
+def _doers_own(source: Actor, target: Actor, sentence: Span) -> bool:
+    """The target is the doer itself or its own people: a pronoun with the doer's code, or a
+    phrase opened by a possessive pronoun in the doer's country ("its troops")."""
+    if (target.rule or "").startswith("pronoun"):
+        return target.code == source.code
+    if target.span is None or target.country is None or target.country != source.country:
+        return False
+    first = sentence.doc.char_span(target.span[0], target.span[1], alignment_mode="expand")
+    return first is not None and first[0].lower_ in POSSESSIVE_PRONOUNS
 
 
 def _directions(code: Code, source: Actor, target: Actor | None

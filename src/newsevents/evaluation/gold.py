@@ -7,6 +7,7 @@ raises `GoldFormatError`, whose message names the file and the line or record.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import re
@@ -216,6 +217,11 @@ def bio_spans(tags: Sequence[str], role: str) -> tuple[Span, ...]:
     if start is not None:
         spans.append((start, len(tags)))
     return tuple(spans)
+
+
+def sha256(path: Path) -> str:
+    """The file's SHA-256 (hex): how a model records which gold files it learned from."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def read_plover_gsr(path: Path) -> list[PloverRecord]:
