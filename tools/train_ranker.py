@@ -26,11 +26,13 @@ OUT = Path(__file__).resolve().parents[1] / "src/newsevents/data/coder/ranker.js
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold-dir", type=Path, default=None)
+    parser.add_argument("--sets", nargs="+", default=["plover-gsr"],
+                        choices=["plover-gsr", "conflibert-class"])
     args = parser.parse_args()
     settings = load_settings()
     gold_dir = args.gold_dir or Path(settings.eval.gold_dir)
     rows, labels, trained_on = [], [], {}
-    for name in ("plover-gsr", "conflibert-class"):
+    for name in args.sets:
         path = gold_dir / DEFAULT_FILES[name]
         examples = ranker_examples(name, path, settings)
         rows.extend(row for _, row, _ in examples)

@@ -3,9 +3,10 @@
 The coder often finds several events in one sentence ("X said it would meet Y after Z
 attacked …"). The ranker scores each event's chance of being the event the sentence reports;
 the score becomes the event's `confidence`. It is trained by `tools/train_ranker.py` on the
-events the coder finds in the plover-gsr and conflibert-class gold sets (an event is a positive
-example when its type is the sentence's gold type), so `newsevents eval` reports those two
-sets by 5-fold cross-validation, retraining on the other folds (see docs/accuracy.md).
+events the coder finds in the plover-gsr gold set (an event is a positive example when its
+PLOVER type is the sentence's gold type), so `newsevents eval plover-gsr` reports that set by
+5-fold cross-validation, retraining on the other folds (see docs/accuracy.md). The ConfliBERT
+sets are kept out of training (licence, see NOTICE) and measure it out of sample.
 
 The model is plain data (`data/coder/ranker.json`: feature name -> weight, and a bias), and
 the trainer is a few lines of numpy, so training needs no extra dependency and is
