@@ -41,9 +41,11 @@ if mode == "spacy":
 else:
     from newsevents.coder.job import CodeArticles
     step = CodeArticles(settings)
-    from newsevents.nlp import get_nlp
+    from newsevents.nlp import coding_pipeline
     from newsevents.dictionaries.lexicon import load_lexicon
-    get_nlp(settings.nlp), load_lexicon(settings.dictionaries)  # loading is not coding
+    # loading is not coding: the pipeline `run` uses, as spacy.load above for spaCy alone
+    coding_pipeline(settings.nlp.model, settings.dictionaries)
+    load_lexicon(settings.dictionaries)
     start = time.perf_counter()
     events = sum(len(c.events) for c in step.run(articles))
 seconds = time.perf_counter() - start

@@ -57,3 +57,29 @@ def test_the_pipeline_round_trips_through_disk(tmp_path: Path) -> None:
                                                           "overlays": [str(overlay)]}
     (event,) = loaded(TEXT)._.newsevents_events
     assert event.target.code == "KURREB"
+
+
+def test_placeholder_documents_are_tokenised_in_the_pipeline_with_their_context() -> None:
+    from newsevents.coder.components import placeholder, register_extensions
+    from newsevents.nlp import coding_pipeline
+
+    settings = load_settings()
+    nlp = coding_pipeline(settings.nlp.model, settings.dictionaries)
+    register_extensions()
+    text = "Ebrahim Raisi accused European governments of hostility on Monday."
+
+    def docs(make):  # type: ignore[no-untyped-def]
+        for n in range(4):
+            doc = make(text)
+            doc._.newsevents_date, doc._.newsevents_id = "2022-01-01", f"a{n}"
+            yield doc
+
+    plain = list(nlp.pipe(docs(nlp.make_doc)))
+    one = list(nlp.pipe(docs(lambda t: placeholder(nlp, t))))
+    two = list(nlp.pipe(docs(lambda t: placeholder(nlp, t)), n_process=2, batch_size=2))
+    assert len(placeholder(nlp, text)) == 1
+    for a, b, c in zip(plain, one, two, strict=True):
+        assert [t.text for t in a] == [t.text for t in b] == [t.text for t in c]
+        assert a._.newsevents_events == b._.newsevents_events == c._.newsevents_events
+        assert c._.newsevents_events[0].source.code == "IRNGOV"  # the date travelled
+        assert c._.newsevents_id == a._.newsevents_id

@@ -45,6 +45,7 @@ def coding_pipeline(model: str, dictionaries: DictionarySettings) -> Language:
     nlp = spacy.load(model)
     import newsevents.coder.components  # noqa: F401  (registers the newsevents factories)
 
+    nlp.add_pipe("newsevents_tokenize", first=True)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newsevents_paragraphs", before="parser")
     nlp.add_pipe("newsevents_coder", config={"use_builtin": dictionaries.use_builtin,

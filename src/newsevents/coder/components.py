@@ -119,6 +119,39 @@ class CoderComponent(_Base):
         return doc
 
 
+PLACEHOLDER = "newsevents_placeholder"
+
+
+def placeholder(nlp: Language, text: str) -> Doc:
+    """A cheap Doc holding the whole text as one token, to be tokenised by the
+    `newsevents_tokenize` component. newsevents' own pipeline sends these to spaCy, so that
+    with `n_process` > 1 the worker processes tokenise and the main process does not."""
+    if not text:
+        return nlp.make_doc(text)
+    doc = Doc(nlp.vocab, words=[text], spaces=[False])
+    doc.user_data[PLACEHOLDER] = True
+    return doc
+
+
+class TokenizeComponent:
+    """Turns a `placeholder` Doc into the tokenised Doc, keeping its `doc._` values."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.nlp = nlp
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not doc.user_data.get(PLACEHOLDER):
+            return doc
+        real = self.nlp.make_doc(doc.text)
+        real.user_data.update((k, v) for k, v in doc.user_data.items() if k != PLACEHOLDER)
+        return real
+
+
+@Language.factory("newsevents_tokenize")
+def make_tokenize(nlp: Language, name: str) -> TokenizeComponent:
+    return TokenizeComponent(nlp)
+
+
 @Language.factory("newsevents_actors", default_config={"use_builtin": True, "overlays": []},
                   requires=["token.dep", "token.pos", "token.lemma"],
                   assigns=["doc._.newsevents_records"])

@@ -9,7 +9,7 @@ from datetime import date
 
 from spacy.tokens import Doc
 
-from newsevents.coder.components import register_extensions
+from newsevents.coder.components import placeholder, register_extensions
 from newsevents.dictionaries.lexicon import load_lexicon
 from newsevents.ingest.readers import Outcome
 from newsevents.nlp import coding_pipeline
@@ -66,7 +66,7 @@ class CodeArticles:
                     continue
                 article = with_given_date(item, self.given_date)
                 pending.append((article, True))
-                doc = nlp.make_doc(article.text)
+                doc = placeholder(nlp, article.text)  # tokenised by the pipeline's workers
                 day = reference_day(article)
                 doc._.newsevents_date = day.isoformat() if day else None
                 doc._.newsevents_id = article.article_id
