@@ -219,3 +219,9 @@ def test_a_named_group_before_a_generic_noun_is_the_actor() -> None:
     # a country name there still combines with the agent
     events = _code(coder, "French troops attacked Mali rebels.")
     assert ("FRAMIL", "MLIREB", "190") in _triples(events)
+
+
+def test_an_agent_with_no_country_says_so(coder: EventCoder) -> None:
+    (event,) = _code(coder, "Troops attacked Gondor.")
+    assert event.source.code == "MIL" and event.source.country is None
+    assert event.source.rule == "agent, no country found"

@@ -529,3 +529,14 @@ def test_span_f1_swapping_gold_and_predicted_swaps_precision_and_recall(
     assert all(0.0 <= forward[key] <= 1.0 for key in ("precision", "recall", "f1"))
     if any(gold):
         assert span_f1(gold, gold)["f1"] == 1.0
+
+
+def test_actors_are_written_as_petrarch_writes_them() -> None:
+    from newsevents.coder.actors import NO_COUNTRY
+    from newsevents.evaluation.runner import _petrarch_code
+    from newsevents.records import Actor
+
+    assert _petrarch_code(None) == "---"
+    assert _petrarch_code(Actor("officials", "GOV", None, "GOV", (0, 9), None, NO_COUNTRY)) \
+        == "---GOV"
+    assert _petrarch_code(Actor("Arnor", "ARN", None, None, (0, 5), None, "dictionary")) == "ARN"

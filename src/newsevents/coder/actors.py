@@ -31,6 +31,7 @@ GROUP_PRONOUNS = frozenset({"they", "them", "their"})
 PERSON_SECTORS = frozenset({"GOV", "JUD", "LEG", "MIL", "ELI"})
 _PLACE_PREPS = frozenset({"of", "from", "in", "at"})
 _RECENT_SENTENCES = 3
+NO_COUNTRY = "agent, no country found"
 _TIME_ENTITIES = frozenset({"DATE", "TIME"})
 
 
@@ -166,7 +167,7 @@ class ActorResolver:
         if country is None:
             context = self.memory.recent(sentence, None, role[:3]) if role else None
             country = context.country if context else self.memory.main_country()
-            rule = "agent + country from context"
+            rule = "agent + country from context" if country else NO_COUNTRY
         return _make(span, _compose(country, role, before) if country else role,
                      head.ent_type_ or None, rule)
 

@@ -215,12 +215,12 @@ class EventCoder:
                     continue
                 if target is not None and target.span == source.span:
                     continue  # one phrase cannot act on itself: a misparse
-                if target is not None and _doers_own(source, target, sentence):
-                    target = None  # "held *their* first meeting", "offered *its* troops"
                 if self.petrarch_compatible and (
                         source.code is None or (target is not None and target.code is None)
                         or (target is not None and target.code == source.code)):
                     continue
+                if target is not None and _doers_own(source, target, sentence):
+                    target = None  # "held *their* first meeting", "offered *its* troops"
                 for code, src, tgt in _directions(candidate.code, source, target):
                     event = self._record(candidate, code, src, tgt, article_id, index, sentence)
                     if event is not None:

@@ -17,13 +17,14 @@ from typing import Any, TypeVar
 
 from newsevents.cameo import load_codebook
 from newsevents.coder import ranker
+from newsevents.coder.actors import NO_COUNTRY
 from newsevents.coder.events import EventCoder
 from newsevents.coder.ranker import Features
 from newsevents.dictionaries.lexicon import build_lexicon, load_lexicon
 from newsevents.errors import DictionaryError, NewsEventsError
 from newsevents.evaluation import gold, metrics
 from newsevents.nlp import get_nlp
-from newsevents.records import Event
+from newsevents.records import Actor, Event
 from newsevents.settings import Settings
 
 DEFAULT_FILES = {
@@ -264,11 +265,21 @@ def score_petrarch(path: Path, settings: Settings, limit: int | None) -> dict[st
     exact = 0
     for record, result in zip(records, coded, strict=True):
         expected = {(c.source, c.target, c.event) for c in record.codings}
-        found = {(e.source.code if e.source else "", e.target.code if e.target else "",
-                  e.cameo) for e in result.events if not e.negated}
+        found = {(_petrarch_code(e.source), _petrarch_code(e.target), e.cameo)
+                 for e in result.events if not e.negated}
         exact += expected == found
     return {"n": len(records), "exact_rate": exact / max(len(records), 1),
             "dictionary_lines_skipped": [str(e) for e in skipped]}
+
+
+def _petrarch_code(actor: Actor | None) -> str | None:
+    """An actor as PETRARCH writes it: "---" when absent, "---GOV" for an agent whose
+    country is unknown."""
+    if actor is None:
+        return "---"
+    if actor.rule == NO_COUNTRY and actor.code:
+        return f"---{actor.code}"
+    return actor.code
 
 
 SCORERS: dict[str, Callable[[Path, Settings, int | None], dict[str, Any]]] = {
