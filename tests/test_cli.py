@@ -28,7 +28,9 @@ def test_run_stores_the_seed_and_reports_a_summary(tmp_path: Path) -> None:
     listing = _run("articles", "--db", db, "--format", "jsonl")
     (record,) = [json.loads(line) for line in listing.stdout.splitlines()]
     assert record["page_date"] == "2023-12-07"
-    assert record["published"] is None and record["published_source"] == "unknown"
+    # the page gives only the viewing date; the text dates itself to June 2023 (issue 4)
+    assert (record["published"], record["published_source"]) == ("2023-06-01", "inferred")
+    assert record["published_precision"] == "month"
     assert record["title"].startswith("Iran’s ruling mullahs")
 
 

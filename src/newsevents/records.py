@@ -39,6 +39,9 @@ class Article:
     page_date: str | None = None
     language: str | None = None
     dropped: tuple[DroppedLine, ...] = field(default_factory=tuple)
+    published_precision: str | None = None  # day | month | year (an inferred date: month)
+    published_confidence: float | None = None  # for an inferred date
+    published_evidence: str | None = None  # why an inferred date is what it is
 
     @staticmethod
     def make_id(text: str, url: str | None) -> str:
@@ -59,6 +62,9 @@ class Article:
             "language": self.language,
             "text": self.text,
             "dropped": [{"line": d.line, "reason": d.reason} for d in self.dropped],
+            "published_precision": self.published_precision,
+            "published_confidence": self.published_confidence,
+            "published_evidence": self.published_evidence,
         }
 
 
@@ -169,3 +175,35 @@ class Event:
         start, end = values["trigger_span"]
         values["trigger_span"] = (int(start), int(end))
         return Event(**values)
+
+
+@dataclass(slots=True, frozen=True)
+class Quote:
+    """A direct ("…") or indirect (reported clause) quote, with its speaker."""
+
+    quote_id: str
+    article_id: str
+    speaker: Actor | None
+    text: str
+    span: tuple[int, int]
+    anonymous: bool
+    kind: str  # direct | indirect
+
+    @staticmethod
+    def make_id(article_id: str, span: tuple[int, int]) -> str:
+        return stable_id("quote", article_id, str(span[0]), str(span[1]))
+
+    def to_dict(self) -> dict[str, object]:
+        return {"quote_id": self.quote_id, "article_id": self.article_id,
+                "speaker": self.speaker.to_dict() if self.speaker else None,
+                "text": self.text, "span": list(self.span), "anonymous": self.anonymous,
+                "kind": self.kind}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Quote:
+        speaker = data.get("speaker")
+        return cls(data["quote_id"], data["article_id"],
+                   Actor.from_dict(speaker) if speaker else None, data["text"],
+                   (int(data["span"][0]), int(data["span"][1])), bool(data["anonymous"]),
+                   data["kind"])
+

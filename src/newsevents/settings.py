@@ -45,6 +45,7 @@ class StoreSettings:
 @dataclass(slots=True, frozen=True)
 class EvalSettings:
     gold_dir: str
+    dates_places: str
 
 
 @dataclass(slots=True, frozen=True)

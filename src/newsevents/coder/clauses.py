@@ -39,7 +39,7 @@ def subjects(verb: Token, depth: int = 0) -> list[Token]:
     own = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
     if own:
         return with_conjuncts(own[0])
-    if depth > 4 or verb.head is verb:
+    if depth > 4 or verb.head.i == verb.i:
         return []
     if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in NOMINAL:
         return [verb.head]
@@ -89,14 +89,14 @@ def hypothetical(verb: Token) -> bool:
     head = verb.head
     if verb.dep_ in ("xcomp", "ccomp") and head.lemma_.lower() in INTENT_VERBS:
         return True
-    return verb.dep_ == "conj" and head is not verb and hypothetical(head)
+    return verb.dep_ == "conj" and head.i != verb.i and hypothetical(head)
 
 
 def reporting_verb(verb: Token) -> Token | None:
     """The "said" that reports this clause, if any."""
     node = verb
     for _ in range(3):
-        if node.dep_ not in ("ccomp", "conj", "parataxis") or node.head is node:
+        if node.dep_ not in ("ccomp", "conj", "parataxis") or node.head.i == node.i:
             return None
         node = node.head
         if node.lemma_.lower() in SPEECH_VERBS:

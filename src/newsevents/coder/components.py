@@ -48,7 +48,8 @@ def _actors(doc: Doc) -> dict[int, Actor] | None:
 
 def register_extensions() -> None:
     """Register the `doc._.newsevents_*` attributes (once; safe to call again)."""
-    for name in ("newsevents_records", "newsevents_date", "newsevents_id"):
+    for name in ("newsevents_records", "newsevents_date", "newsevents_id",
+                 "newsevents_page_date"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
     if not Doc.has_extension("newsevents_events"):
@@ -57,8 +58,8 @@ def register_extensions() -> None:
         Doc.set_extension("newsevents_actors", getter=_actors)
 
 
-def document_day(doc: Doc) -> date | None:
-    value = doc._.newsevents_date
+def document_day(doc: Doc, attribute: str = "newsevents_date") -> date | None:
+    value = getattr(doc._, attribute)
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
@@ -111,10 +112,16 @@ class CoderComponent(_Base):
 
     def __call__(self, doc: Doc) -> Doc:
         coder = EventCoder(load_lexicon(self.dictionaries))
-        events = coder.code(doc, doc._.newsevents_id or "doc", document_day(doc))
+        events = coder.code(doc, doc._.newsevents_id or "doc", document_day(doc),
+                            document_day(doc, "newsevents_page_date"))
+        inferred = coder.last_published
         doc._.newsevents_records = {
             "events": [e.to_dict() for e in events],
             "actors": [[i, a.to_dict()] for i, a in coder.last_actors.items()],
+            "published": None if inferred is None else {
+                "date": inferred.claim.iso(), "precision": inferred.claim.precision,
+                "confidence": inferred.confidence, "evidence": inferred.evidence},
+            "quotes": [q.to_dict() for q in coder.last_quotes],
         }
         return doc
 

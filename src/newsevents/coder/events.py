@@ -19,7 +19,14 @@ from newsevents.coder.ranker import features as ranker_features
 from newsevents.dictionaries.lexicon import Lexicon
 from newsevents.dictionaries.phrases import normalize_phrase
 from newsevents.dictionaries.verbs import Code
-from newsevents.records import Actor, Event
+from newsevents.records import Actor, Event, Quote
+from newsevents.says.attribution import attribution_of
+from newsevents.says.quotes import find_quotes
+from newsevents.when.attached import attached_expressions
+from newsevents.when.expressions import resolve_expression
+from newsevents.when.published import InferredPublication, infer_published
+from newsevents.where.gazetteer import load_gazetteer
+from newsevents.where.places import event_place
 
 log = logging.getLogger(__name__)
 
@@ -70,13 +77,25 @@ class EventCoder:
         self.lexicon = lexicon
         self.ranker = (ranker or load_ranker()) if rank else None
         self.last_features: dict[str, Features] = {}  # event id -> ranker features
+        self.last_published: InferredPublication | None = None
+        self.last_quotes: list[Quote] = []
+        self._time = _TimeContext(None, None)
         self.codebook = codebook or load_codebook()
         self.intents = intents and not petrarch_compatible
         self.petrarch_compatible = petrarch_compatible
         self.last_actors: dict[int, Actor] = {}  # the actors of the last document coded
 
-    def code(self, doc: Doc, article_id: str, day: date | None) -> list[Event]:
-        resolver = ActorResolver(self.lexicon, day)
+    def code(self, doc: Doc, article_id: str, day: date | None,
+             page_date: date | None = None) -> list[Event]:
+        """The document's events. `day` is its publication date when known; otherwise it is
+        inferred from the text (with `page_date`, the day the page was viewed, as the upper
+        bound) and kept in `last_published`."""
+        self.last_published = None if day is not None else infer_published(doc, page_date)
+        base = day if day is not None else (
+            self.last_published.base if self.last_published else None)
+        self._time = _TimeContext(base, day if day is not None else (
+            self.last_published.claim.day if self.last_published else None))
+        resolver = ActorResolver(self.lexicon, base)
         self.last_actors = {}
         self.last_features = {}
         if self._story_discarded(doc):
@@ -91,7 +110,17 @@ class EventCoder:
                      for event in self._events(candidate, actors, resolver, article_id, index,
                                                sentence)]
             events.extend(self._ranked(found))
+        self.last_quotes = [
+            Quote(Quote.make_id(article_id, q.span), article_id, q.speaker, q.text, q.span,
+                  q.anonymous, q.kind) for q in find_quotes(doc, self._speaker)]
         return _unique(events)
+
+    def _speaker(self, head: Token, phrase: Span) -> Actor:
+        known = self.last_actors.get(head.i)
+        if known is not None:
+            return known
+        return Actor(phrase.text, None, None, None, (phrase.start_char, phrase.end_char),
+                     head.ent_type_ or None, "unknown")
 
     def _ranked(self, found: list[tuple[Event, Candidate]]) -> list[Event]:
         rows = with_order([ranker_features(e, c.trigger, c.kind) for e, c in found],
@@ -246,6 +275,10 @@ class EventCoder:
         end = words.end_char
         reported = candidate.reported_by
         reporter = _subject_text(reported) if reported is not None else None
+        when = self._time.event_date(trigger, candidate.kind)
+        where = event_place(trigger, sentence, source, target, load_gazetteer(),
+                            {i: a.country for i, a in self.last_actors.items()
+                             if sentence.start <= i < sentence.end and a.country})
         return Event(
             event_id=Event.make_id(article_id, index, code, source.code if source else None,
                                    target.code if target else None, trigger.idx),
@@ -266,6 +299,10 @@ class EventCoder:
             confidence=_confidence(candidate, source, target),
             rule=candidate.rule,
             reported_by=reporter,
+            date=when[0],
+            date_precision=when[1],
+            location=where.place.to_location() if where is not None else None,
+            attribution=attribution_of(trigger, reported),
         )
 
     def _story_discarded(self, doc: Doc) -> bool:
@@ -288,6 +325,39 @@ class EventCoder:
                 if found is not None and found.whole_story == whole_story:
                     return True
         return False
+
+
+@dataclass(slots=True, frozen=True)
+class _TimeContext:
+    """The article's dates for one document: `base` reads relative expressions,
+    `article_day` is the fallback date of an event (precision "article")."""
+
+    base: date | None
+    article_day: date | None
+
+    def event_date(self, trigger: Token, kind: str) -> tuple[str | None, str | None]:
+        future = kind != "nominal" and _future(trigger)
+        for expression in attached_expressions(trigger):
+            value = resolve_expression(expression.text, self.base, future)
+            if value is not None:
+                return value.iso(), value.precision
+        if self.article_day is None:
+            return None, None
+        return self.article_day.isoformat(), "article"
+
+
+def _future(trigger: Token) -> bool:
+    """Future tense: "will meet", "is due to visit", "plans to travel on Monday"."""
+    node = trigger
+    for _ in range(2):
+        if any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll") for c in node.children):
+            return True
+        if node.dep_ != "xcomp" or node.head.i == node.i:
+            return False
+        if node.head.lemma_.lower() in ("due", "schedule", "set", "plan", "expect", "intend"):
+            return True
+        node = node.head
+    return False
 
 
 def _is_predicate(token: Token) -> bool:

@@ -6,6 +6,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from spacy.tokens import Doc
 
@@ -13,22 +14,39 @@ from newsevents.coder.components import placeholder, register_extensions
 from newsevents.dictionaries.lexicon import load_lexicon
 from newsevents.ingest.readers import Outcome
 from newsevents.nlp import coding_pipeline
-from newsevents.records import Article, Event, IngestFailure
+from newsevents.records import Article, Event, IngestFailure, Quote
 from newsevents.settings import Settings
+from newsevents.where.gazetteer import load_gazetteer
 
 
 @dataclass(slots=True, frozen=True)
 class CodedArticle:
     article: Article
     events: tuple[Event, ...]
+    quotes: tuple[Quote, ...] = ()
 
 
 def reference_day(article: Article) -> date | None:
     """The day roles are looked up on: the publication date when known.
 
-    The viewing date (`page_date`) is deliberately not used: it can be months after the events.
+    The viewing date (`page_date`) is deliberately not used: it can be months after the events;
+    without a publication date the coder infers one from the text.
     """
     return date.fromisoformat(article.published) if article.published else None
+
+
+def with_inferred_date(article: Article, found: dict[str, Any] | None) -> Article:
+    """The article with the publication date the coder inferred (when it had none), or with
+    the precision of the one it had."""
+    if article.published is not None:
+        return article if article.published_precision else replace(
+            article, published_precision="day")
+    if found is None:
+        return article
+    return replace(article, published=found["date"], published_source="inferred",
+                   published_precision=found["precision"],
+                   published_confidence=found["confidence"],
+                   published_evidence=found["evidence"])
 
 
 def with_given_date(article: Article, given: date | None) -> Article:
@@ -55,7 +73,8 @@ class CodeArticles:
         Articles for which `skip` says so pass through uncoded (already stored ones).
         """
         nlp = coding_pipeline(self.settings.nlp.model, self.settings.dictionaries)
-        load_lexicon(self.settings.dictionaries)  # loaded before spaCy starts its workers
+        load_lexicon(self.settings.dictionaries)  # loaded before spaCy starts its workers,
+        load_gazetteer()  # so that forked workers share them
         register_extensions()
         pending: deque[tuple[Article | IngestFailure, bool]] = deque()
 
@@ -69,6 +88,7 @@ class CodeArticles:
                 doc = placeholder(nlp, article.text)  # tokenised by the pipeline's workers
                 day = reference_day(article)
                 doc._.newsevents_date = day.isoformat() if day else None
+                doc._.newsevents_page_date = article.page_date
                 doc._.newsevents_id = article.article_id
                 yield doc
 
@@ -78,6 +98,9 @@ class CodeArticles:
                 yield pending.popleft()[0]
             article = pending.popleft()[0]
             assert isinstance(article, Article)
-            yield CodedArticle(article, tuple(doc._.newsevents_events or []))
+            records = doc._.newsevents_records or {}
+            yield CodedArticle(with_inferred_date(article, records.get("published")),
+                               tuple(doc._.newsevents_events or []),
+                               tuple(Quote.from_dict(q) for q in records.get("quotes", ())))
         while pending:
             yield pending.popleft()[0]

@@ -126,6 +126,27 @@ class ClassRecord:
 
 
 @dataclass(slots=True, frozen=True)
+class DatePlaceRecord:
+    """One row of our dates-and-places test set (tests/data/DATES-PLACES.md)."""
+
+    id: str
+    published: dt.date
+    text: str
+    date: str  # YYYY-MM-DD, YYYY-MM or YYYY
+    precision: str  # day | month | year | article
+    place: str
+    country: str
+    geonameid: int
+    tests: str
+
+    @property
+    def first_day(self) -> str:
+        """The expected date as the coder writes it: the first day of its period."""
+        parts = self.date.split("-")
+        return "-".join([*parts, *["01"] * (3 - len(parts))])
+
+
+@dataclass(slots=True, frozen=True)
 class SpanRecord:
     """A tokenised sentence with [start, end) token spans of its actors.
 
@@ -222,6 +243,33 @@ def bio_spans(tags: Sequence[str], role: str) -> tuple[Span, ...]:
 def sha256(path: Path) -> str:
     """The file's SHA-256 (hex): how a model records which gold files it learned from."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+DATE_PLACE_HEADER = ["id", "published", "text", "date", "precision", "place", "country",
+                     "geonameid", "tests"]
+_PRECISIONS = {"day": 3, "month": 2, "year": 1, "article": 3}
+
+
+def read_dates_places(path: Path) -> list[DatePlaceRecord]:
+    """Our dates-and-places TSV: a header, then one row of nine tab-separated fields each."""
+    lines = [(n, line) for n, line in _lines(path) if line.strip()]
+    if not lines or lines[0][1].split("\t") != DATE_PLACE_HEADER:
+        raise GoldFormatError(path, f"header must be {' '.join(DATE_PLACE_HEADER)}", line=1)
+    records = []
+    for number, line in lines[1:]:
+        fields = line.split("\t")
+        if len(fields) != len(DATE_PLACE_HEADER):
+            raise GoldFormatError(path, f"{len(fields)} fields, expected 9", line=number)
+        rid, published, text, when, precision, place, country, geonameid, tests = fields
+        if precision not in _PRECISIONS or len(when.split("-")) != _PRECISIONS[precision]:
+            raise GoldFormatError(path, f"date '{when}' does not match precision "
+                                  f"'{precision}'", line=number)
+        try:
+            records.append(DatePlaceRecord(rid, dt.date.fromisoformat(published), text, when,
+                                           precision, place, country, int(geonameid), tests))
+        except ValueError as exc:
+            raise GoldFormatError(path, str(exc), line=number) from exc
+    return _nonempty(path, records)
 
 
 def read_plover_gsr(path: Path) -> list[PloverRecord]:

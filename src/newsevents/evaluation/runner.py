@@ -282,12 +282,54 @@ def _petrarch_code(actor: Actor | None) -> str | None:
     return actor.code
 
 
+def score_dates(path: Path, settings: Settings, limit: int | None) -> dict[str, Any]:
+    """The primary event's date and precision against ours (tests/data/dates_places.tsv)."""
+    records = gold.read_dates_places(path)[:limit]
+    coded = code_texts([r.text for r in records], settings, [r.published for r in records])
+    hits: Counter[str] = Counter()
+    misses = []
+    for record, result in zip(records, coded, strict=True):
+        event = primary(result.events)
+        got = (event.date, event.date_precision) if event else (None, None)
+        right = got == (record.first_day, record.precision)
+        hits["right"] += right
+        hits["date"] += got[0] == record.first_day
+        if not right:
+            misses.append([record.id, f"{record.first_day} {record.precision}",
+                           f"{got[0]} {got[1]}", record.tests])
+    n = len(records)
+    return {"n": n, "accuracy": hits["right"] / n, "date_accuracy": hits["date"] / n,
+            "misses": misses}
+
+
+def score_places(path: Path, settings: Settings, limit: int | None) -> dict[str, Any]:
+    """The primary event's location against ours: the same GeoNames place."""
+    records = gold.read_dates_places(path)[:limit]
+    coded = code_texts([r.text for r in records], settings, [r.published for r in records])
+    right = same_country = 0
+    misses = []
+    for record, result in zip(records, coded, strict=True):
+        event = primary(result.events)
+        location = event.location if event is not None else None
+        got = (location or {}).get("geonameid")
+        right += got == record.geonameid
+        same_country += (location or {}).get("country") == record.country
+        if got != record.geonameid:
+            misses.append([record.id, f"{record.place} {record.geonameid}",
+                           f"{(location or {}).get('name')} {got}", record.tests])
+    n = len(records)
+    return {"n": n, "accuracy": right / n, "country_accuracy": same_country / n,
+            "misses": misses}
+
+
 SCORERS: dict[str, Callable[[Path, Settings, int | None], dict[str, Any]]] = {
     "plover-gsr": score_plover,
     "conflibert-class": score_conflibert_class,
     "conflibert-ner": score_conflibert_ner,
     "case2021": score_case2021,
     "petrarch-unit": score_petrarch,
+    "dates": score_dates,
+    "places": score_places,
 }
 
 
@@ -295,7 +337,10 @@ def evaluate(name: str, settings: Settings, file: Path | None = None,
              limit: int | None = None) -> dict[str, Any]:
     if name not in SCORERS:
         raise EvaluationError(f"unknown gold set '{name}'; choose from {', '.join(SCORERS)}")
-    path = file or Path(settings.eval.gold_dir) / DEFAULT_FILES[name]
+    if name in ("dates", "places"):
+        path = file or Path(settings.eval.dates_places)
+    else:
+        path = file or Path(settings.eval.gold_dir) / DEFAULT_FILES[name]
     if not path.is_file():
         raise EvaluationError(f"{path}: gold file not found (set eval.gold_dir or use --file)")
     report = SCORERS[name](path, settings, limit)

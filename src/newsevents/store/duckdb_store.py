@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from newsevents.errors import StoreError
-from newsevents.records import Article, Event, IngestFailure
+from newsevents.records import Article, Event, IngestFailure, Quote
 from newsevents.store.migrations import MIGRATIONS
 
 if TYPE_CHECKING:
@@ -22,7 +22,9 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 _ARTICLE_COLUMNS = ("article_id", "path", "url", "outlet", "title", "author", "published",
-                    "published_source", "page_date", "language", "text", "dropped")
+                    "published_source", "page_date", "language", "text", "dropped",
+                    "published_precision", "published_confidence", "published_evidence")
+QUOTE_COLUMNS = ("quote_id", "article_id", "speaker", "text", "span", "anonymous", "kind")
 _ERROR_COLUMNS = ("error_id", "path", "reason", "language", "content_sha")
 EVENT_COLUMNS = ("event_id", "article_id", "sentence_index", "sentence", "trigger",
                  "trigger_span", "source", "target", "cameo", "cameo_root", "quad_class",
@@ -101,6 +103,7 @@ class Store:
         """
         articles: list[Article] = []
         events: list[Event] = []
+        quotes: list[Quote] = []
         failures: list[IngestFailure] = []
         for item in batch:
             if isinstance(item, IngestFailure):
@@ -110,8 +113,9 @@ class Store:
             else:
                 articles.append(item.article)
                 events.extend(item.events)
+                quotes.extend(item.quotes)
         with self.transaction():
-            return Written(
+            written = Written(
                 self._insert("articles", "article_id", _ARTICLE_COLUMNS,
                              [_article_row(a) for a in articles]),
                 self._insert("events", "event_id", EVENT_COLUMNS,
@@ -119,6 +123,9 @@ class Store:
                 self._insert("ingest_errors", "error_id", _ERROR_COLUMNS,
                              [_failure_row(f) for f in failures]),
             )
+            self._insert("quotes", "quote_id", QUOTE_COLUMNS,
+                         [tuple(q.to_dict()[c] for c in QUOTE_COLUMNS) for q in quotes])
+            return written
 
     def known_articles(self, article_ids: Sequence[str]) -> set[str]:
         if not article_ids:
@@ -188,7 +195,7 @@ class Store:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def count(self, table: str) -> int:
-        if table not in ("articles", "ingest_errors", "events"):
+        if table not in ("articles", "ingest_errors", "events", "quotes"):
             raise ValueError(table)
         row = self.db.execute(f"SELECT count(*) FROM {table}").fetchone()
         return int(row[0]) if row else 0
@@ -243,7 +250,8 @@ class _Transaction:
 def _article_row(a: Article) -> tuple[Any, ...]:
     dropped = [{"line": d.line, "reason": d.reason} for d in a.dropped]
     return (a.article_id, a.path, a.url, a.outlet, a.title, a.author, a.published,
-            a.published_source, a.page_date, a.language, a.text, dropped)
+            a.published_source, a.page_date, a.language, a.text, dropped,
+            a.published_precision, a.published_confidence, a.published_evidence)
 
 
 def _event_row(e: Event) -> tuple[Any, ...]:

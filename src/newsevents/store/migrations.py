@@ -61,4 +61,20 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
         )""",
         "CREATE INDEX events_article ON events (article_id)",
     )),
+    (3, (
+        "ALTER TABLE articles ADD COLUMN published_precision VARCHAR",
+        "ALTER TABLE articles ADD COLUMN published_confidence DOUBLE",
+        "ALTER TABLE articles ADD COLUMN published_evidence VARCHAR",
+        """CREATE TABLE quotes (
+            quote_id VARCHAR PRIMARY KEY,
+            article_id VARCHAR NOT NULL,
+            speaker STRUCT(text VARCHAR, code VARCHAR, country VARCHAR, sector VARCHAR,
+                           span INTEGER[], entity_type VARCHAR, rule VARCHAR),
+            text VARCHAR NOT NULL,
+            span INTEGER[] NOT NULL,
+            anonymous BOOLEAN NOT NULL,
+            kind VARCHAR NOT NULL
+        )""",
+        "CREATE INDEX quotes_article ON quotes (article_id)",
+    )),
 )

@@ -1,0 +1,1 @@
+"""Says who: quotes and their speakers, and who each event is attributed to."""

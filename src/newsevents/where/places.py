@@ -1,0 +1,151 @@
+"""Where an event happened: the place attached to its predicate, else the sentence's place,
+else the country of the actor who acts.
+
+A place is a name used as a location: the object of a locative preposition ("in Antwerp",
+"near Khan Younis", "north of Paris") or of a verb of going or striking ("visit Beijing",
+"shelled Kharkiv"), whether or not spaCy tagged it as an entity, and not a name used as an
+actor ("Tehran demanded", "France agreed"). A following ", Texas" or ", Pakistan" qualifies
+it. Names are looked up in the gazetteer, preferring places in the countries of the event's
+and the sentence's actors ("Paris" with French actors is Paris, France; "Tripoli" with Lebanese
+ones is Tripoli, Lebanon).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from newsevents.records import Actor
+from newsevents.where.gazetteer import Gazetteer, Place
+
+PLACE_ENTITIES = frozenset({"GPE", "LOC", "FAC"})
+LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout", "around",
+                      "within", "into", "off", "along"})  # not "on": "called on the West"
+DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast",
+                        "southwest", "outskirts", "suburbs", "centre", "center", "heart",
+                        "streets", "capital", "city", "town", "province", "region", "border",
+                        "village", "port"})
+UNTAGGED_FLOOR = 1_000
+UNTAGGED_OBJECT_FLOOR = 100_000  # "visit Kyiv" yes, "attacked Smith" no
+PLACE_VERBS = frozenset({"visit", "tour", "enter", "invade", "reach", "shell", "bomb",
+                         "strike", "attack", "storm", "capture", "seize", "besiege", "raid"})
+
+
+@dataclass(slots=True, frozen=True)
+class Located:
+    place: Place
+    how: str  # "predicate" | "sentence" | "actor country"
+
+
+def event_place(trigger: Token, sentence: Span, source: Actor | None, target: Actor | None,
+                gazetteer: Gazetteer, sentence_countries: Mapping[int, str] | None = None
+                ) -> Located | None:
+    """The event's place (see the module docstring); `sentence_countries` maps the head
+    token of each coded actor of the sentence to its country, to tell same-named places apart
+    (the place names themselves do not count: the dictionaries read "Tripoli" as Libya)."""
+    countries = {a.country for a in (source, target) if a is not None and a.country}
+    names = place_names(sentence)
+    inside = {i for name in names for i in range(name.span.start, name.span.end)}
+    countries.update(c for i, c in (sentence_countries or {}).items() if i not in inside)
+    for name in names:
+        countries.update(gazetteer.qualifier_countries(name.span.text)
+                         if gazetteer.is_state_or_country(name.span.text) else ())
+    attached = [(hops, name) for name in names
+                for hops in [_hops(name.span, trigger)] if hops is not None]
+    ranked = [name for _, name in sorted(attached, key=lambda pair: (
+        pair[0], abs(pair[1].span.start - trigger.i)))]
+    rest = sorted(names, key=lambda name: abs(name.span.start - trigger.i))
+    for group, how in ((ranked, "predicate"), (rest, "sentence")):
+        for name in group:
+            found = _find(name, countries, gazetteer)
+            if found is not None:
+                return Located(found, how)
+    if source is not None and source.country:
+        country = gazetteer.country(source.country)
+        if country is not None:
+            return Located(country, "actor country")
+    return None
+
+
+@dataclass(slots=True, frozen=True)
+class PlaceName:
+    span: Span
+    qualifier: Span | None  # "Paris, *Texas*"
+    min_population: int  # a name spaCy did not tag as a place must be a town at least
+
+
+def place_names(sentence: Span) -> list[PlaceName]:
+    """The names used as places in the sentence, each with its qualifier (", Texas")."""
+    doc = sentence.doc
+    spans: dict[int, tuple[Span, int]] = {}
+    for ent in sentence.ents:
+        if ent.label_ in PLACE_ENTITIES and _is_place_use(ent.root):
+            spans[ent.root.i] = (ent, 0)
+    for token in sentence:
+        if token.pos_ == "PROPN" and token.i not in spans and token.ent_type_ != "DATE" \
+                and token.ent_type_ not in PLACE_ENTITIES and _is_place_use(token):
+            start = min((c.i for c in token.lefts if c.dep_ == "compound"
+                         and c.pos_ == "PROPN"), default=token.i)
+            # spaCy's small model often calls a city a person ("near Mytilene")
+            floor = UNTAGGED_OBJECT_FLOOR if token.dep_ == "dobj" else UNTAGGED_FLOOR
+            spans[token.i] = (doc[start: token.i + 1], floor)
+    qualifiers = {}
+    for root, (span, _) in spans.items():
+        after = span.end
+        if after + 1 < sentence.end and doc[after].text == ",":
+            qualifier = next((e for e in sentence.ents if e.start == after + 1
+                              and e.label_ == "GPE"), None)
+            if qualifier is not None:
+                qualifiers[root] = qualifier
+    used = {q.start for q in qualifiers.values()}
+    return [PlaceName(span, qualifiers.get(root), floor)
+            for root, (span, floor) in sorted(spans.items()) if span.start not in used]
+
+
+def _find(name: PlaceName, countries: set[str], gazetteer: Gazetteer) -> Place | None:
+    if gazetteer.is_us_state(name.span.text):
+        return None  # the index has no states: "Texas" would find a hamlet of that name
+    found = None
+    if name.qualifier is not None:
+        within = gazetteer.qualifier_countries(name.qualifier.text)
+        found = gazetteer.lookup_in(name.span.text, within) if within else None
+    found = found or gazetteer.lookup(name.span.text, countries)
+    if found is None or (found.feature != "country" and found.population < name.min_population):
+        return None
+    return found
+
+
+def _is_place_use(root: Token) -> bool:
+    """Used as a place: the object of a locative preposition, directly or through "north
+    of" or "the outskirts of", or of a verb of going or striking."""
+    if root.dep_ == "dobj":
+        return root.head.lemma_.lower() in PLACE_VERBS
+    if root.dep_ != "pobj":
+        return False
+    prep = root.head
+    if prep.lower_ in LOCATIVE:
+        return True
+    return prep.lower_ == "of" and prep.head.lower_ in DIRECTIONS
+
+
+def _hops(name: Span, trigger: Token) -> int | None:
+    """How many words up from the place the trigger is (prepositions not counted), or None
+    when the place does not modify it or the verb above it: "arrested a man *in Paris*" is
+    1, "police *in Texas* arrested" 2 (the place describes the police)."""
+    chain = {trigger.i}
+    if trigger.dep_ in ("dobj", "obj", "nsubj", "nsubjpass", "pobj") and trigger.pos_ == "NOUN":
+        chain.add(trigger.head.i)  # "experienced an uprising *in Iran*"
+    node, hops = name.root, 0
+    for _ in range(8):
+        if node.head.i == node.i:
+            return None
+        node = node.head
+        if node.pos_ != "ADP":
+            hops += 1
+        if node.i in chain:
+            return hops
+        if node.pos_ in ("VERB", "AUX"):
+            return None
+    return None
