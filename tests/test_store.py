@@ -106,3 +106,24 @@ def test_a_newer_database_is_refused(tmp_path: Path) -> None:
 def test_read_only_open_of_a_missing_database_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no such database"):
         Store(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_quotes_and_the_inferred_publication_are_stored_with_their_article(
+        settings: Settings) -> None:
+    from newsevents.coder.job import CodedArticle
+    from newsevents.records import Actor, Quote
+
+    article = replace(_article(2), published="2023-06-01", published_source="inferred",
+                      published_precision="month", published_confidence=0.65,
+                      published_evidence="latest dated reference 'June 11'")
+    speaker = Actor("the minister", "IRNGOV", "IRN", "GOV", (0, 12), None, "agent")
+    quote = Quote(Quote.make_id(article.article_id, (20, 40)), article.article_id, speaker,
+                  "we will never accept", (20, 40), False, "direct")
+    with Store(settings.store.db) as store:
+        store.write([CodedArticle(article, (), (quote,))])
+        store.write([CodedArticle(article, (), (quote,))])  # a re-run adds nothing twice
+        assert store.count("quotes") == 1
+        (record,) = list(store.articles())
+        assert (record["published_precision"], record["published_confidence"]) == ("month", 0.65)
+        row = store.db.execute("SELECT speaker.code, text, anonymous FROM quotes").fetchone()
+        assert row == ("IRNGOV", "we will never accept", False)

@@ -252,7 +252,7 @@ def _shorten(text: str, width: int) -> str:
 @app.command("eval")
 def evaluate_command(
     name: Annotated[str, typer.Argument(help="plover-gsr, conflibert-class, conflibert-ner, "
-                                            "case2021 or petrarch-unit.")],
+                                            "case2021, petrarch-unit, dates or places.")],
     file: Annotated[Path | None, typer.Option(help="Another file in the same format.")] = None,
     limit: Annotated[int | None, typer.Option(help="Score only the first N records.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,

