@@ -229,13 +229,37 @@ def _print_events(rows: list[tuple[dict[str, Any], str | None]], output: EventFo
         for event, url in rows:
             sys.stdout.write(gdelt_row(event, url) + "\n")
     else:
-        table = Table("date", "cameo", "source", "target", "trigger", "flags", "sentence")
+        table = Table("date", "cameo", "source", "target", "trigger", "place", "says",
+                      "flags", "sentence")
         for event, _ in rows:
             flags = " ".join(f for f in ("negated", "hypothetical") if event[f])
-            table.add_row(event["date"] or "", event["cameo"], _actor_cell(event["source"]),
-                          _actor_cell(event["target"]), event["trigger"], flags,
-                          _shorten(event["sentence"], 70))
+            table.add_row(_date_cell(event), event["cameo"], _actor_cell(event["source"]),
+                          _actor_cell(event["target"]), event["trigger"],
+                          _place_cell(event.get("location")), _says_cell(event),
+                          flags, _shorten(event["sentence"], 70))
         Console(width=None if out.is_terminal else 200).print(table)
+
+
+def _date_cell(event: dict[str, Any]) -> str:
+    """The date as far as it is known: 2021, 2022-09, 2023-06-10; "~" for the article's."""
+    day, precision = event.get("date"), event.get("date_precision")
+    if not day:
+        return ""
+    day = str(day)
+    shown = {"year": day[:4], "month": day[:7]}.get(str(precision), day[:10])
+    return f"~{shown}" if precision == "article" else shown
+
+
+def _place_cell(location: dict[str, Any] | None) -> str:
+    if not location:
+        return ""
+    return f"{location.get('name')}, {location.get('country')}"
+
+
+def _says_cell(event: dict[str, Any]) -> str:
+    attribution = event.get("attribution") or {}
+    kind = attribution.get("type")
+    return "" if kind in (None, "none") else str(kind)
 
 
 def _actor_cell(actor: dict[str, Any] | None) -> str:

@@ -26,7 +26,7 @@ from newsevents.when.attached import attached_expressions
 from newsevents.when.expressions import resolve_expression
 from newsevents.when.published import InferredPublication, infer_published
 from newsevents.where.gazetteer import load_gazetteer
-from newsevents.where.places import event_place
+from newsevents.where.places import SentencePlaces, event_place, sentence_places
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,7 @@ class EventCoder:
         self.last_features: dict[str, Features] = {}  # event id -> ranker features
         self.last_published: InferredPublication | None = None
         self.last_quotes: list[Quote] = []
+        self._place_cache: tuple[int, SentencePlaces | None] = (-1, None)
         self._time = _TimeContext(None, None)
         self.codebook = codebook or load_codebook()
         self.intents = intents and not petrarch_compatible
@@ -98,6 +99,7 @@ class EventCoder:
         resolver = ActorResolver(self.lexicon, base)
         self.last_actors = {}
         self.last_features = {}
+        self._place_cache = (-1, None)
         if self._story_discarded(doc):
             return []
         events: list[Event] = []
@@ -115,6 +117,16 @@ class EventCoder:
             Quote(Quote.make_id(article_id, q.span), article_id, q.speaker, q.text, q.span,
                   q.anonymous, q.kind) for q in find_quotes(doc, self._speaker, sentences)]
         return _unique(events)
+
+    def _places(self, sentence: Span) -> SentencePlaces:
+        if self._place_cache[0] != sentence.start:
+            countries = {i: a.country for i, a in self.last_actors.items()
+                         if sentence.start <= i < sentence.end and a.country}
+            self._place_cache = (sentence.start,
+                                 sentence_places(sentence, load_gazetteer(), countries))
+        found = self._place_cache[1]
+        assert found is not None
+        return found
 
     def _speaker(self, head: Token, phrase: Span) -> Actor:
         known = self.last_actors.get(head.i)
@@ -278,8 +290,7 @@ class EventCoder:
         reporter = _subject_text(reported) if reported is not None else None
         when = self._time.event_date(trigger, candidate.kind, sentence)
         where = event_place(trigger, sentence, source, target, load_gazetteer(),
-                            {i: a.country for i, a in self.last_actors.items()
-                             if sentence.start <= i < sentence.end and a.country})
+                            known=self._places(sentence))
         return Event(
             event_id=Event.make_id(article_id, index, code, source.code if source else None,
                                    target.code if target else None, trigger.idx),

@@ -43,6 +43,7 @@ class TimeValue:
         return self.day.isoformat()
 
 
+@lru_cache(maxsize=4096)
 def resolve_expression(text: str, base: date | None, future: bool = False) -> TimeValue | None:
     """The date an expression names, relative to `base` (the article's date).
 

@@ -39,19 +39,37 @@ class Located:
     how: str  # "predicate" | "sentence" | "actor country"
 
 
-def event_place(trigger: Token, sentence: Span, source: Actor | None, target: Actor | None,
-                gazetteer: Gazetteer, sentence_countries: Mapping[int, str] | None = None
-                ) -> Located | None:
-    """The event's place (see the module docstring); `sentence_countries` maps the head
-    token of each coded actor of the sentence to its country, to tell same-named places apart
-    (the place names themselves do not count: the dictionaries read "Tripoli" as Libya)."""
-    countries = {a.country for a in (source, target) if a is not None and a.country}
+@dataclass(slots=True, frozen=True)
+class SentencePlaces:
+    """What a sentence says about places, worked out once for all its events."""
+
+    names: list[PlaceName]
+    countries: frozenset[str]  # of its actors and of the countries and states it names
+
+
+def sentence_places(sentence: Span, gazetteer: Gazetteer,
+                    sentence_countries: Mapping[int, str] | None = None) -> SentencePlaces:
+    """`sentence_countries` maps the head token of each coded actor of the sentence to its
+    country (the place names themselves do not count: the dictionaries read "Tripoli" as
+    Libya)."""
     names = place_names(sentence)
     inside = {i for name in names for i in range(name.span.start, name.span.end)}
-    countries.update(c for i, c in (sentence_countries or {}).items() if i not in inside)
+    countries = {c for i, c in (sentence_countries or {}).items() if i not in inside}
     for name in names:
-        countries.update(gazetteer.qualifier_countries(name.span.text)
-                         if gazetteer.is_state_or_country(name.span.text) else ())
+        if gazetteer.is_state_or_country(name.span.text):
+            countries.update(gazetteer.qualifier_countries(name.span.text))
+    return SentencePlaces(names, frozenset(countries))
+
+
+def event_place(trigger: Token, sentence: Span, source: Actor | None, target: Actor | None,
+                gazetteer: Gazetteer, sentence_countries: Mapping[int, str] | None = None,
+                known: SentencePlaces | None = None) -> Located | None:
+    """The event's place (see the module docstring); `known` is the sentence's
+    `sentence_places`, computed here when not given."""
+    known = known or sentence_places(sentence, gazetteer, sentence_countries)
+    names = known.names
+    countries = {a.country for a in (source, target) if a is not None and a.country}
+    countries.update(known.countries)
     attached = [(hops, name) for name in names
                 for hops in [_hops(name.span, trigger)] if hops is not None]
     ranked = [name for _, name in sorted(attached, key=lambda pair: (
