@@ -225,3 +225,14 @@ def test_an_agent_with_no_country_says_so(coder: EventCoder) -> None:
     (event,) = _code(coder, "Troops attacked Gondor.")
     assert event.source.code == "MIL" and event.source.country is None
     assert event.source.rule == "agent, no country found"
+
+
+def test_a_year_in_the_sentence_no_longer_discards_it() -> None:
+    lexicon = build_lexicon(load_settings().dictionaries)
+    text = "A Dutch court sentenced a Syrian man for war crimes committed in 2012."
+    ours = _code(EventCoder(lexicon), text)
+    assert ("NLDJUD", "SYRPPL", "172") in _triples(ours)
+    # Phoenix's discard file drops sentences naming 1914-2013; PETRARCH's mode still does
+    assert _code(EventCoder(lexicon, petrarch_compatible=True), text) == []
+    # other discards still apply
+    assert any(not d.phrase[:1].isdigit() for d in lexicon.discards.values())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
@@ -34,6 +35,12 @@ CONFIDENCE = {"pattern": 0.8, "verb": 0.65, "nominal": 0.55, "intent": 0.5, "obl
 OBLIGATION_MODALS = frozenset({"must", "should"})
 POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her", "our"})
 DEMAND = "100"
+# Phoenix discards every sentence naming a year from 1914 to 2013, or "months later", "years
+# ago": its way of not coding history as today's news. We date each event instead (issue 4),
+# so these discards would only lose events ("sentenced him for war crimes committed in 2012");
+# the PETRARCH-compatible mode keeps them.
+DATED_DISCARD = re.compile(r"^(?:1[89]\d\d|20\d\d|(?:days|weeks|months|years) (?:ago|later))$",
+                           re.I)
 
 
 @cache
@@ -334,7 +341,8 @@ class EventCoder:
                 continue
             for end in range(start + 1, min(start + longest, len(words)) + 1):
                 found = discards.get(" ".join(words[start:end]))
-                if found is not None and found.whole_story == whole_story:
+                if found is not None and found.whole_story == whole_story and not (
+                        not self.petrarch_compatible and DATED_DISCARD.match(found.phrase)):
                     return True
         return False
 
