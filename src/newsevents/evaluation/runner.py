@@ -130,27 +130,50 @@ def ranker_examples(name: str, path: Path, settings: Settings
     """Every event the coder finds in a training set: its sentence's key, features, label."""
     examples = plover_examples if name == "plover-gsr" else class_examples
     _, coded, right = examples(path, settings)
+    return _examples(coded, right)
+
+
+def _examples(coded: Sequence[Coded], right: Sequence[Sequence[bool]]
+              ) -> list[tuple[str, Features, bool]]:
     return [(text_key(c.text), row, label) for c, flags in zip(coded, right, strict=True)
             for row, label in zip(c.features, flags, strict=True)]
 
 
-def _ranked_fairly(settings: Settings, coded: list[Coded]) -> tuple[list[Coded], bool]:
+def _training_texts(name: str, path: Path) -> list[str]:
+    if name == "plover-gsr":
+        return [r.text for r in gold.read_plover_gsr(path)]
+    return [r.sentence for r in gold.read_conflibert_class(path)]
+
+
+def _ranked_fairly(settings: Settings, coded: list[Coded],
+                   whole: tuple[Path, list[list[bool]]] | None = None
+                   ) -> tuple[list[Coded], bool]:
     """When the shipped ranker learned from some of these sentences, rescore them by 5-fold
-    cross-validation instead. Returns the sentences and whether it did."""
-    examples: list[tuple[str, Features, bool]] = []
-    for name, digest in ranker.load_ranker().trained_on.items():
-        path = Path(settings.eval.gold_dir) / DEFAULT_FILES[name]
-        if path.is_file() and gold.sha256(path) == digest:
-            examples.extend(ranker_examples(name, path, settings))
+    cross-validation instead. Returns the sentences and whether it did.
+
+    Whether it learned from them is decided from the training files' texts, before coding
+    anything; `whole` (the file scored and its labels, when `coded` is all of it) lets a
+    training file that is the one being scored be used without coding it again."""
+    trained = [(name, path) for name, digest in ranker.load_ranker().trained_on.items()
+               for path in [Path(settings.eval.gold_dir) / DEFAULT_FILES[name]]
+               if path.is_file() and gold.sha256(path) == digest]
     keys = {text_key(c.text) for c in coded}
-    if not any(key in keys for key, _, _ in examples):
+    if not any(keys.intersection(map(text_key, _training_texts(name, path)))
+               for name, path in trained):
         return coded, False
+    examples: list[tuple[str, Features, bool]] = []
+    for name, path in trained:
+        if whole is not None and gold.sha256(whole[0]) == gold.sha256(path):
+            examples.extend(_examples(coded, whole[1]))
+        else:
+            examples.extend(ranker_examples(name, path, settings))
     return cross_validated(coded, examples), True
 
 
 def score_plover(path: Path, settings: Settings, limit: int | None) -> dict[str, Any]:
-    records, coded, _ = plover_examples(path, settings, limit)
-    coded, validated = _ranked_fairly(settings, coded)
+    records, coded, right = plover_examples(path, settings, limit)
+    coded, validated = _ranked_fairly(settings, coded,
+                                      (path, right) if limit is None else None)
     hits: Counter[str] = Counter()
     confusion: Counter[tuple[str, str]] = Counter()
     extra = 0
@@ -200,8 +223,9 @@ def _plover(cameo: str) -> str | None:
 
 
 def score_conflibert_class(path: Path, settings: Settings, limit: int | None) -> dict[str, Any]:
-    records, coded, _ = class_examples(path, settings, limit)
-    coded, validated = _ranked_fairly(settings, coded)
+    records, coded, right = class_examples(path, settings, limit)
+    coded, validated = _ranked_fairly(settings, coded,
+                                      (path, right) if limit is None else None)
     codebook = load_codebook()
     predicted = _primary_labels(coded, codebook.penta_class, 0)
     labels = [r.label for r in records]

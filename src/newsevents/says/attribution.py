@@ -35,17 +35,16 @@ _PEOPLE = frozenset({"official", "officials", "diplomat", "diplomats", "observer
 _NAMED_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
 
 
-def claimant(trigger: Token, reported_by: Token | None) -> Span | None:
-    """The phrase of whoever the sentence says claims the event."""
+def claimant(reported_by: Token | None, sentence: Span) -> Span | None:
+    """The phrase of whoever the sentence says claims what it reports: the speaker of the
+    reporting verb, else the object of "according to"."""
     if reported_by is not None:
         found = speaker_phrase(reported_by)
         if found is not None:
             return found
-    sentence = trigger.sent
-    for token in sentence:
-        if token.lower_ == "according" and token.i + 1 < len(token.doc) \
-                and token.doc[token.i + 1].lower_ == "to":
-            objects = [c for c in token.doc[token.i + 1].children if c.dep_ == "pobj"]
+    for token in sentence[:-1]:
+        if token.lower_ == "according" and token.nbor().lower_ == "to":
+            objects = [c for c in token.nbor().children if c.dep_ == "pobj"]
             if objects:
                 return _phrase(objects[0])
     return None
@@ -64,9 +63,9 @@ def speaker_phrase(verb: Token) -> Span | None:
     return before.doc[(lefts[0].left_edge.i if lefts else before.i): before.i + 1]
 
 
-def attribution_of(trigger: Token, reported_by: Token | None) -> dict[str, str | None]:
+def attribution_of(reported_by: Token | None, sentence: Span) -> dict[str, str | None]:
     """The event's `attribution` field: `{type, text}`."""
-    phrase = claimant(trigger, reported_by)
+    phrase = claimant(reported_by, sentence)
     if phrase is None:
         return {"type": "none", "text": None}
     return {"type": claim_type(phrase), "text": phrase.text}

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from newsevents.coder import clauses
 from newsevents.records import Actor
-from newsevents.says.attribution import claim_type, speaker_phrase
+from newsevents.says.attribution import claim_type, claimant
 
 _QUOTED = re.compile(r"[“\"”]([^“”\"]{12,}?)[”\"“]")
 
@@ -39,7 +39,7 @@ def find_quotes(doc: Doc, actor_of: Callable[[Token, Span], Actor],
         direct = [(m.start(1), m.end(1)) for m in _QUOTED.finditer(sentence.text)]
         offset = sentence.start_char
         spans = [(offset + a, offset + b) for a, b in direct]
-        speaker = _speaker(_speech_verb(sentence, spans), sentence) if spans else None
+        speaker = claimant(_speech_verb(sentence, spans), sentence) if spans else None
         for start, end in spans:
             text = doc.text[start:end].strip()
             if len(text.split()) >= 3:
@@ -51,7 +51,7 @@ def find_quotes(doc: Doc, actor_of: Callable[[Token, Span], Actor],
                 clause = doc[token.left_edge.i: token.right_edge.i + 1]
                 if any(a <= clause.start_char < b for a, b in spans):
                     continue  # already a direct quote
-                who = _speaker(token.head, sentence)
+                who = claimant(token.head, sentence)
                 if who is not None and len(clause) >= 3:
                     out.append(_quote(who, clause.text, (clause.start_char, clause.end_char),
                                       "indirect", actor_of))
@@ -72,18 +72,4 @@ def _speech_verb(sentence: Span, quoted: list[tuple[int, int]]) -> Token | None:
         inside = any(a <= token.idx < b for a, b in quoted)
         if not inside and token.lemma_.lower() in clauses.SPEECH_VERBS | {"state", "write"}:
             return token
-    return None
-
-
-def _speaker(verb: Token | None, sentence: Span) -> Span | None:
-    if verb is not None:
-        found = speaker_phrase(verb)
-        if found is not None:
-            return found
-    for token in sentence:
-        if token.lower_ == "according" and token.i + 1 < sentence.end:
-            objects = [c for c in token.doc[token.i + 1].children if c.dep_ == "pobj"]
-            if objects:
-                head = objects[0]
-                return head.doc[head.left_edge.i: head.right_edge.i + 1]
     return None

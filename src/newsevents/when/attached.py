@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
+from newsevents.coder import clauses
+
 _CLAUSE_LINKS = frozenset({"xcomp", "conj", "advcl", "dobj", "obj", "nsubj", "nsubjpass",
                            "attr", "pobj"})
 
@@ -36,18 +38,6 @@ def attached_expressions(trigger: Token, sentence: Span | None = None) -> list[S
 
 
 def _chain(ent: Span) -> set[int]:
-    """The words the expression may modify: its heads, through prepositions and nouns, up to
-    and including the first verb ("by a court *in 2021*" reaches "sentenced": a date rarely
-    modifies the court)."""
-    out: set[int] = set()
-    node = ent.root
-    for _ in range(8):
-        if node.head.i == node.i:
-            break
-        node = node.head
-        if ent.start <= node.i < ent.end or node.pos_ == "ADP":
-            continue
-        out.add(node.i)
-        if node.pos_ in ("VERB", "AUX") or node.dep_ in ("ccomp", "relcl", "acl", "advcl"):
-            break
-    return out
+    """The words the expression may modify, up to the first verb ("by a court *in 2021*"
+    reaches "sentenced": a date rarely modifies the court)."""
+    return {t.i for t in clauses.governing_path(ent.root, range(ent.start, ent.end))}

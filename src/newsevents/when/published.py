@@ -19,6 +19,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span
 
+from newsevents.coder import clauses
 from newsevents.when.expressions import TimeValue, resolve_expression
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
@@ -27,7 +28,6 @@ _MONTH_DAY = re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_M
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _RECENT = re.compile(r"\b(?:recent|recently|this week|last week|yesterday|today|on (?:monday|"
                      r"tuesday|wednesday|thursday|friday|saturday|sunday))\b", re.I)
-_FUTURE = frozenset({"will", "shall", "'ll"})
 
 
 @dataclass(slots=True, frozen=True)
@@ -82,7 +82,7 @@ def _future(ent: Span) -> bool:
     verb = ent.root.head
     while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
-    return any(c.lower_ in _FUTURE for c in verb.children if c.dep_ == "aux") or \
+    return clauses.future_aux(verb) or \
         bool(re.search(r"\b(?:next|coming|upcoming)\b", ent.text, re.I))
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from newsevents.coder import clauses
 from newsevents.records import Actor
 from newsevents.where.gazetteer import Gazetteer, Place
 
@@ -61,12 +62,10 @@ def sentence_places(sentence: Span, gazetteer: Gazetteer,
     return SentencePlaces(names, frozenset(countries))
 
 
-def event_place(trigger: Token, sentence: Span, source: Actor | None, target: Actor | None,
-                gazetteer: Gazetteer, sentence_countries: Mapping[int, str] | None = None,
-                known: SentencePlaces | None = None) -> Located | None:
-    """The event's place (see the module docstring); `known` is the sentence's
-    `sentence_places`, computed here when not given."""
-    known = known or sentence_places(sentence, gazetteer, sentence_countries)
+def event_place(trigger: Token, source: Actor | None, target: Actor | None,
+                gazetteer: Gazetteer, known: SentencePlaces) -> Located | None:
+    """The event's place (see the module docstring); `known` is its sentence's
+    `sentence_places`."""
     names = known.names
     countries = {a.country for a in (source, target) if a is not None and a.country}
     countries.update(known.countries)
@@ -155,15 +154,5 @@ def _hops(name: Span, trigger: Token) -> int | None:
     chain = {trigger.i}
     if trigger.dep_ in ("dobj", "obj", "nsubj", "nsubjpass", "pobj") and trigger.pos_ == "NOUN":
         chain.add(trigger.head.i)  # "experienced an uprising *in Iran*"
-    node, hops = name.root, 0
-    for _ in range(8):
-        if node.head.i == node.i:
-            return None
-        node = node.head
-        if node.pos_ != "ADP":
-            hops += 1
-        if node.i in chain:
-            return hops
-        if node.pos_ in ("VERB", "AUX"):
-            return None
-    return None
+    path = clauses.governing_path(name.root, range(name.start, name.end))
+    return next((n + 1 for n, node in enumerate(path) if node.i in chain), None)
