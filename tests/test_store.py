@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -127,3 +128,16 @@ def test_quotes_and_the_inferred_publication_are_stored_with_their_article(
         assert (record["published_precision"], record["published_confidence"]) == ("month", 0.65)
         row = store.db.execute("SELECT speaker.code, text, anonymous FROM quotes").fetchone()
         assert row == ("IRNGOV", "we will never accept", False)
+
+
+def test_a_known_publication_date_is_a_day_without_coding() -> None:
+    from newsevents.coder.job import with_given_date, with_inferred_date
+
+    assert _article(3).published_precision == "day"  # from metadata, as `run --no-events`
+    undated = replace(_article(3), published=None, published_source="unknown",
+                      published_precision=None)
+    assert undated.published_precision is None
+    found = {"date": "2023-06-01", "precision": "month", "confidence": 0.5, "evidence": "x"}
+    assert with_inferred_date(undated, found).published_precision == "month"
+    given = with_given_date(with_inferred_date(undated, found), date(2023, 6, 15))
+    assert (given.published, given.published_precision) == ("2023-06-15", "day")

@@ -43,6 +43,12 @@ class Article:
     published_confidence: float | None = None  # for an inferred date
     published_evidence: str | None = None  # why an inferred date is what it is
 
+    def __post_init__(self) -> None:
+        # a date from metadata, a dateline or the user is a day; only an inferred one is
+        # coarser, and says so itself
+        if self.published is not None and self.published_precision is None:
+            object.__setattr__(self, "published_precision", "day")
+
     @staticmethod
     def make_id(text: str, url: str | None) -> str:
         """`article_id`: a hash of the URL when given, else of the cleaned text."""

@@ -36,12 +36,8 @@ def reference_day(article: Article) -> date | None:
 
 
 def with_inferred_date(article: Article, found: dict[str, Any] | None) -> Article:
-    """The article with the publication date the coder inferred (when it had none), or with
-    the precision of the one it had."""
-    if article.published is not None:
-        return article if article.published_precision else replace(
-            article, published_precision="day")
-    if found is None:
+    """The article with the publication date the coder inferred, when it had none."""
+    if article.published is not None or found is None:
         return article
     return replace(article, published=found["date"], published_source="inferred",
                    published_precision=found["precision"],
@@ -52,7 +48,8 @@ def with_inferred_date(article: Article, found: dict[str, Any] | None) -> Articl
 def with_given_date(article: Article, given: date | None) -> Article:
     if given is None:
         return article
-    return replace(article, published=given.isoformat(), published_source="given")
+    return replace(article, published=given.isoformat(), published_source="given",
+                   published_precision="day")
 
 
 class CodeArticles:

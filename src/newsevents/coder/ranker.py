@@ -33,12 +33,7 @@ _DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "p
 
 
 def features(event: Event, trigger: Token, kind: str) -> Features:
-    """What the ranker knows about one event (all 0/1 but `depth`)."""
-    depth = 0
-    node = trigger
-    while node.head is not node and depth < 6:
-        node = node.head
-        depth += 1
+    """What the ranker knows about one event (all 0/1)."""
     dep = trigger.dep_ if trigger.dep_ in _DEPS else "other"
     source, target = event.source, event.target
     out: Features = {
@@ -48,7 +43,6 @@ def features(event: Event, trigger: Token, kind: str) -> Features:
         f"lemma={trigger.lemma_.lower()}": 1.0,
         f"dep={dep}": 1.0,
         f"kind={kind}&dep={dep}": 1.0,
-        "depth": depth / 6,
         "negated": float(event.negated),
         "hypothetical": float(event.hypothetical),
         "reported": float(event.reported_by is not None),
