@@ -275,9 +275,12 @@ def _shorten(text: str, width: int) -> str:
 
 @app.command("eval")
 def evaluate_command(
-    name: Annotated[str, typer.Argument(help="plover-gsr, conflibert-class, conflibert-ner, "
-                                            "case2021, petrarch-unit, dates or places.")],
+    name: Annotated[str, typer.Argument(help="events (our corpus), plover-gsr, "
+                                            "conflibert-class, conflibert-ner, case2021, "
+                                            "petrarch-unit, dates or places.")],
     file: Annotated[Path | None, typer.Option(help="Another file in the same format.")] = None,
+    split: Annotated[str | None, typer.Option(
+        help="events only: dev or test (default: test; a --file is scored whole).")] = None,
     limit: Annotated[int | None, typer.Option(help="Score only the first N records.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
     settings_file: SettingsOption = None,
@@ -287,7 +290,9 @@ def evaluate_command(
 
     settings = _settings(settings_file)
     try:
-        report = evaluate(name, settings, file, limit)
+        if split is not None and split not in ("train", "dev", "test"):
+            raise _fail(f"--split must be dev or test, not {split!r}")
+        report = evaluate(name, settings, file, limit, split)
     except NewsEventsError as exc:
         raise _fail(str(exc)) from exc
     if as_json:
@@ -298,6 +303,14 @@ def evaluate_command(
             out.print(f"{key:28} {value:.3f}", highlight=False)
         elif isinstance(value, int | str):
             out.print(f"{key:28} {value}", highlight=False)
+    for key in ("dropped",):
+        if report.get(key):
+            out.print(f"{key:28} " + ", ".join(f"{k}: {v}" for k, v in report[key].items()),
+                      highlight=False, markup=False)
+    if "misses" in report:
+        out.print("most frequent misses (gold type, coded type; - = none):", highlight=False)
+        for gold_label, coded_label, count in report["misses"][:12]:
+            out.print(f"  {gold_label:>12} -> {coded_label:<12} {count}", highlight=False)
     if "confusion" in report:
         out.print("most frequent (gold, predicted) pairs:", highlight=False)
         for gold_label, predicted, count in report["confusion"][:12]:

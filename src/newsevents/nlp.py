@@ -9,7 +9,7 @@ import spacy
 from spacy.language import Language
 
 from newsevents.errors import ModelError
-from newsevents.settings import DictionarySettings, NlpSettings
+from newsevents.settings import CoderSettings, DictionarySettings, NlpSettings
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,8 @@ def get_nlp(settings: NlpSettings) -> Language:
 
 
 @cache
-def coding_pipeline(model: str, dictionaries: DictionarySettings) -> Language:
+def coding_pipeline(model: str, dictionaries: DictionarySettings,
+                    coder: CoderSettings | None = None) -> Language:
     """The model with newsevents' coder as its last component (a second copy, loaded once
     per process), so that `nlp.pipe(n_process=N)` codes in the worker processes too."""
     nlp = spacy.load(model)
@@ -48,8 +49,11 @@ def coding_pipeline(model: str, dictionaries: DictionarySettings) -> Language:
     nlp.add_pipe("newsevents_tokenize", first=True)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newsevents_paragraphs", before="parser")
-    nlp.add_pipe("newsevents_coder", config={"use_builtin": dictionaries.use_builtin,
-                                             "overlays": list(dictionaries.overlays)})
+    config: dict[str, object] = {"use_builtin": dictionaries.use_builtin,
+                                 "overlays": list(dictionaries.overlays)}
+    if coder is not None:
+        config.update(engine=coder.engine, min_confidence=coder.min_confidence)
+    nlp.add_pipe("newsevents_coder", config=config)
     return nlp
 
 

@@ -37,6 +37,19 @@ class DictionarySettings:
 
 
 @dataclass(slots=True, frozen=True)
+class CoderSettings:
+    engine: str
+    min_confidence: float
+
+    def __post_init__(self) -> None:
+        if self.engine not in ("learned", "dictionary"):
+            raise SettingsError(f"coder.engine must be \"learned\" or \"dictionary\", not "
+                                f"{self.engine!r}")
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise SettingsError("coder.min_confidence must be between 0 and 1")
+
+
+@dataclass(slots=True, frozen=True)
 class StoreSettings:
     db: str
     batch_size: int
@@ -46,6 +59,9 @@ class StoreSettings:
 class EvalSettings:
     gold_dir: str
     dates_places: str
+    corpus: str
+    nonpolitical: str
+    pages: str
 
 
 @dataclass(slots=True, frozen=True)
@@ -53,6 +69,7 @@ class Settings:
     nlp: NlpSettings
     ingest: IngestSettings
     dictionaries: DictionarySettings
+    coder: CoderSettings
     store: StoreSettings
     eval: EvalSettings
 
@@ -74,7 +91,8 @@ class Settings:
 
 
 _SECTIONS = {"nlp": NlpSettings, "ingest": IngestSettings,
-             "dictionaries": DictionarySettings, "store": StoreSettings, "eval": EvalSettings}
+             "dictionaries": DictionarySettings, "coder": CoderSettings, "store": StoreSettings,
+             "eval": EvalSettings}
 
 
 def _read_toml(text: str, origin: str) -> dict[str, Any]:
@@ -92,6 +110,8 @@ def _merge(base: dict[str, Any], user: dict[str, Any], origin: str) -> dict[str,
         for key, value in values.items():
             if key not in merged[name]:
                 raise SettingsError(f"{origin}: unknown setting {name}.{key}")
+            if isinstance(merged[name][key], float) and type(value) is int:
+                value = float(value)
             if type(value) is not type(merged[name][key]):
                 expected = type(merged[name][key]).__name__
                 raise SettingsError(f"{origin}: {name}.{key} must be a {expected}")

@@ -40,6 +40,7 @@ class Mention:
     actor: Actor
     sentence: int
     person: bool
+    paragraph: int = 0
 
 
 @dataclass(slots=True)
@@ -50,17 +51,23 @@ class ArticleMemory:
     learned: dict[str, str] = field(default_factory=dict)
     resolved: dict[int, Actor] = field(default_factory=dict)  # token index -> actor
     countries: Counter[str] = field(default_factory=Counter)
+    paragraphs: dict[int, int] = field(default_factory=dict)  # sentence -> its paragraph
 
     def remember(self, actor: Actor, sentence: int, person: bool) -> None:
         if actor.code:
-            self.mentions.append(Mention(actor, sentence, person))
+            paragraph = self.paragraphs.get(sentence, 0)
+            self.mentions.append(Mention(actor, sentence, person, paragraph))
             if actor.country:
                 self.countries[actor.country] += 1
 
     def recent(self, sentence: int, want_person: bool | None, sector: str | None = None
                ) -> Actor | None:
+        """The latest compatible actor of the last few sentences of the same paragraph: a
+        pronoun or an agent never reaches into another paragraph (or story)."""
+        paragraph = self.paragraphs.get(sentence, 0)
         for mention in reversed(self.mentions):
-            if sentence - mention.sentence > _RECENT_SENTENCES:
+            if sentence - mention.sentence > _RECENT_SENTENCES or \
+                    mention.paragraph != paragraph:
                 break
             if want_person is not None and mention.person != want_person:
                 continue
@@ -70,7 +77,14 @@ class ArticleMemory:
         return None
 
     def main_country(self) -> str | None:
-        return self.countries.most_common(1)[0][0] if self.countries else None
+        """The article's country, when one dominates it (at least half of the countries
+        named, and three times); otherwise none, so that "gunmen killed three villagers in
+        Mali" after a sentence about Israel is not given Israel's code."""
+        if not self.countries:
+            return None
+        country, count = self.countries.most_common(1)[0]
+        total = sum(self.countries.values())
+        return country if count >= 3 and count * 2 >= total else None
 
 
 @dataclass(slots=True)
@@ -80,6 +94,10 @@ class ActorResolver:
     lexicon: Lexicon
     day: date | None
     memory: ArticleMemory = field(default_factory=ArticleMemory)
+
+    def set_paragraphs(self, sentences: list[Span]) -> None:
+        """Tell the resolver where paragraphs start, so its memory stops at them."""
+        self.memory.paragraphs = paragraph_numbers(sentences)
 
     def resolve(self, head: Token, sentence: int) -> Actor:
         """The actor a noun phrase headed by `head` names (code None when unknown)."""
@@ -277,6 +295,19 @@ class ActorResolver:
                 if described is not None and described.code:
                     self.memory.learned[normalize_phrase(actor.text)] = described.code
                     self.memory.learned[normalize_phrase(head.text)] = described.code
+
+
+def paragraph_numbers(sentences: list[Span]) -> dict[int, int]:
+    """Sentence index -> paragraph number; a blank line starts a paragraph."""
+    out, paragraph = {}, 0
+    for index, sentence in enumerate(sentences):
+        if index:
+            text = sentence.doc.text
+            gap = text[len(text[:sentences[index - 1].end_char].rstrip()):
+                       sentence.start_char + len(sentence.text) - len(sentence.text.lstrip())]
+            paragraph += "\n\n" in gap
+        out[index] = paragraph
+    return out
 
 
 def _phrase_span(head: Token) -> Span:

@@ -28,7 +28,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from newsevents.coder.actors import ActorResolver
-from newsevents.coder.events import EventCoder, is_np_head
+from newsevents.coder.engines import ENGINES, code_document
+from newsevents.coder.events import is_np_head
 from newsevents.dictionaries.lexicon import load_lexicon
 from newsevents.records import Actor, Event
 from newsevents.settings import DictionarySettings
@@ -101,6 +102,7 @@ class ActorComponent(_Base):
 
     def __call__(self, doc: Doc) -> Doc:
         resolver = ActorResolver(load_lexicon(self.dictionaries), document_day(doc))
+        resolver.set_paragraphs(list(doc.sents))
         actors = [[t.i, resolver.resolve(t, n).to_dict()] for n, sent in enumerate(doc.sents)
                   for t in sent if is_np_head(t)]
         doc._.newsevents_records = {"events": [], "actors": actors}
@@ -110,18 +112,29 @@ class ActorComponent(_Base):
 class CoderComponent(_Base):
     """Codes events: doc._.newsevents_events (and doc._.newsevents_actors)."""
 
+    def __init__(self, nlp: Language, name: str, use_builtin: bool, overlays: list[str],
+                 engine: str, min_confidence: float) -> None:
+        super().__init__(nlp, name, use_builtin, overlays)
+        if engine not in ENGINES:
+            raise ValueError(f"newsevents_coder: engine must be one of {ENGINES}, not "
+                             f"{engine!r}")
+        self.config.update(engine=engine, min_confidence=float(min_confidence))
+
     def __call__(self, doc: Doc) -> Doc:
-        coder = EventCoder(load_lexicon(self.dictionaries))
-        events = coder.code(doc, doc._.newsevents_id or "doc", document_day(doc),
-                            document_day(doc, "newsevents_page_date"))
-        inferred = coder.last_published
+        result = code_document(doc, load_lexicon(self.dictionaries),
+                               str(self.config["engine"]),
+                               float(self.config["min_confidence"]),  # type: ignore[arg-type]
+                               doc._.newsevents_id or "doc", document_day(doc),
+                               document_day(doc, "newsevents_page_date"))
+        inferred = result.published
         doc._.newsevents_records = {
-            "events": [e.to_dict() for e in events],
-            "actors": [[i, a.to_dict()] for i, a in coder.last_actors.items()],
+            "events": [e.to_dict() for e in result.events],
+            "actors": [[i, a.to_dict()] for i, a in result.actors.items()],
             "published": None if inferred is None else {
                 "date": inferred.claim.iso(), "precision": inferred.claim.precision,
                 "confidence": inferred.confidence, "evidence": inferred.evidence},
-            "quotes": [q.to_dict() for q in coder.last_quotes],
+            "quotes": [q.to_dict() for q in result.quotes],
+            "dropped": [list(d) for d in result.dropped],
         }
         return doc
 
@@ -167,9 +180,11 @@ def make_actors(nlp: Language, name: str, use_builtin: bool, overlays: list[str]
     return ActorComponent(nlp, name, use_builtin, overlays)
 
 
-@Language.factory("newsevents_coder", default_config={"use_builtin": True, "overlays": []},
+@Language.factory("newsevents_coder",
+                  default_config={"use_builtin": True, "overlays": [], "engine": "learned",
+                                  "min_confidence": 0.3},
                   requires=["token.dep", "token.pos", "token.lemma", "doc.sents"],
                   assigns=["doc._.newsevents_records"])
-def make_coder(nlp: Language, name: str, use_builtin: bool, overlays: list[str]
-               ) -> CoderComponent:
-    return CoderComponent(nlp, name, use_builtin, overlays)
+def make_coder(nlp: Language, name: str, use_builtin: bool, overlays: list[str],
+               engine: str, min_confidence: float) -> CoderComponent:
+    return CoderComponent(nlp, name, use_builtin, overlays, engine, min_confidence)

@@ -92,6 +92,8 @@ class EventCoder:
         self.intents = intents and not petrarch_compatible
         self.petrarch_compatible = petrarch_compatible
         self.last_actors: dict[int, Actor] = {}  # the actors of the last document coded
+        self.last_events: list[Event] = []
+        self._resolver: ActorResolver | None = None
 
     def code(self, doc: Doc, article_id: str, day: date | None,
              page_date: date | None = None) -> list[Event]:
@@ -101,6 +103,9 @@ class EventCoder:
         self.last_published = None if day is not None else infer_published(doc, page_date)
         self._time = _TimeContext.of(day, self.last_published)
         resolver = ActorResolver(self.lexicon, self._time.base)
+        self._resolver = resolver
+        self.last_events = []
+        self.last_quotes = []
         self.last_actors = {}
         self.last_features = {}
         self._places = {}
@@ -108,6 +113,7 @@ class EventCoder:
             return []
         events: list[Event] = []
         sentences = list(doc.sents)
+        resolver.set_paragraphs(sentences)
         for index, sentence in enumerate(sentences):
             actors = {t.i: resolver.resolve(t, index) for t in sentence if is_np_head(t)}
             self.last_actors.update(actors)
@@ -120,7 +126,20 @@ class EventCoder:
         self.last_quotes = [
             Quote(Quote.make_id(article_id, q.span), article_id, q.speaker, q.text, q.span,
                   q.anonymous, q.kind) for q in find_quotes(doc, self._speaker, sentences)]
-        return _unique(events)
+        self.last_events = _unique(events)
+        return self.last_events
+
+    def resolver_as_doer(self, head: Token, actor: Actor) -> Actor:
+        """The actor as the doer of an act ("Tehran demanded" -> IRNGOV)."""
+        assert self._resolver is not None, "code() a document first"
+        return self._resolver.as_agent_of_act(head, actor)
+
+    def record(self, candidate: Candidate, code: str, source: Actor | None,
+               target: Actor | None, article_id: str, index: int, sentence: Span
+               ) -> Event | None:
+        """An event record with its date, place and attribution (enrichment), for a
+        candidate another stage has typed and given roles."""
+        return self._record(candidate, code, source, target, article_id, index, sentence)
 
     def _sentence_places(self, sentence: Span) -> SentencePlaces:
         """Worked out once per sentence, for all its events."""
@@ -428,6 +447,15 @@ def _targets(candidate: Candidate, actors: dict[int, Actor], own: set[str]) -> l
 def _coded(token: Token, actors: dict[int, Actor]) -> Actor:
     """The phrase's actor; for an uncoded phrase, the first coded actor inside it."""
     return _coded_all(token, actors)[0]
+
+
+def coded_inside(token: Token, actors: dict[int, Actor]) -> list[Actor]:
+    """The phrase's actor, or the coded actors inside an uncoded phrase (see `_coded_all`)."""
+    return _coded_all(token, actors)
+
+
+def doers_own(source: Actor, target: Actor, sentence: Span) -> bool:
+    return _doers_own(source, target, sentence)
 
 
 def _coded_all(token: Token, actors: dict[int, Actor], own: frozenset[str] | set[str] = frozenset()

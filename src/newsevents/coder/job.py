@@ -24,6 +24,7 @@ class CodedArticle:
     article: Article
     events: tuple[Event, ...]
     quotes: tuple[Quote, ...] = ()
+    dropped: tuple[tuple[str, int], ...] = ()  # candidate events the coder left out, and why
 
 
 def reference_day(article: Article) -> date | None:
@@ -69,7 +70,8 @@ class CodeArticles:
 
         Articles for which `skip` says so pass through uncoded (already stored ones).
         """
-        nlp = coding_pipeline(self.settings.nlp.model, self.settings.dictionaries)
+        nlp = coding_pipeline(self.settings.nlp.model, self.settings.dictionaries,
+                              self.settings.coder)
         load_lexicon(self.settings.dictionaries)  # loaded before spaCy starts its workers,
         load_gazetteer()  # so that forked workers share them
         register_extensions()
@@ -98,6 +100,7 @@ class CodeArticles:
             records = doc._.newsevents_records or {}
             yield CodedArticle(with_inferred_date(article, records.get("published")),
                                tuple(doc._.newsevents_events or []),
-                               tuple(Quote.from_dict(q) for q in records.get("quotes", ())))
+                               tuple(Quote.from_dict(q) for q in records.get("quotes", ())),
+                               tuple((str(r), int(n)) for r, n in records.get("dropped", ())))
         while pending:
             yield pending.popleft()[0]

@@ -1,0 +1,33 @@
+"""The two coding engines behind one call: `code_document(doc, ...) -> CodingResult`.
+
+`learned` (the default) decides events with models trained on our annotated corpus; the
+dictionary engine is the PETRARCH-style coder it takes candidates from, still selectable
+(`coder.engine = "dictionary"`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from spacy.tokens import Doc
+
+from newsevents.coder.events import EventCoder
+from newsevents.dictionaries.lexicon import Lexicon
+from newsevents.learned.coder import CodingResult, LearnedCoder
+
+ENGINES = ("learned", "dictionary")
+
+
+def code_document(doc: Doc, lexicon: Lexicon, engine: str, min_confidence: float,
+                  article_id: str, day: date | None, page_date: date | None
+                  ) -> CodingResult:
+    if engine == "learned":
+        return LearnedCoder(lexicon, min_confidence=min_confidence).code(
+            doc, article_id, day, page_date)
+    coder = EventCoder(lexicon)
+    events = coder.code(doc, article_id, day, page_date)
+    kept = tuple(e for e in events if e.confidence >= min_confidence)
+    dropped = (("below the confidence threshold", len(events) - len(kept)),) \
+        if len(kept) < len(events) else ()
+    return CodingResult(kept, dict(coder.last_actors), tuple(coder.last_quotes),
+                        coder.last_published, dropped)

@@ -1,0 +1,283 @@
+"""`newsevents eval events`: coded events against our annotated corpus, scored exactly as the
+annotation guide's section 8 says.
+
+A coded event matches an annotated one when its sentence contains `in_sentence`, its PLOVER
+type is `plover` or in `plover_alt`, and the first three letters of its source and target codes
+equal the annotated countries (a null side matches a missing actor; symmetric events match
+either way round). Only events that are neither negated nor hypothetical are scored, on both
+sides; coded duplicates within a sentence are merged. Three levels: `type` (sentence and type),
+`source` (and the source's country), `full` (and the target's). Matching is one to one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from newsevents.corpus import CorpusError, GoldDocument, GoldEvent
+from newsevents.records import Actor, Article, Event, stable_id
+from newsevents.settings import Settings
+
+LEVELS = ("type", "source", "full")
+
+
+def country_of(actor: Actor | None) -> str | None:
+    """The first three letters of a coded actor's code ("IRNGOV" -> "IRN"), or None."""
+    if actor is None or not actor.code:
+        return None
+    prefix = actor.code[:3]
+    return prefix if prefix.isalpha() and prefix.isupper() else None
+
+
+def plover_of(event: Event) -> str | None:
+    return event.plover.get("event") if event.plover else None
+
+
+@dataclass(slots=True, frozen=True)
+class Scored:
+    """One coded event reduced to what section 8 compares."""
+
+    sentence: str
+    plover: str
+    source: str | None
+    target: str | None
+    event: Event | None  # None for another annotator's event (agreement)
+
+
+def scored_events(events: Sequence[Event]) -> list[Scored]:
+    """Plain events with a PLOVER type, duplicates within a sentence merged."""
+    seen: set[tuple[int, str, str | None, str | None]] = set()
+    out = []
+    for event in events:
+        plover = plover_of(event)
+        if event.negated or event.hypothetical or not plover:
+            continue
+        key = (event.sentence_index, plover, country_of(event.source), country_of(event.target))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(Scored(event.sentence, plover, key[2], key[3], event))
+    return out
+
+
+def _gold_country(actor: Any) -> str | None:
+    return None if actor is None else actor.country
+
+
+def matches(coded: Scored, gold: GoldEvent, level: str) -> bool:
+    if gold.in_sentence not in coded.sentence:
+        return False
+    if coded.plover != gold.plover and coded.plover not in gold.plover_alt:
+        return False
+    if level == "type":
+        return True
+    src, tgt = _gold_country(gold.source), _gold_country(gold.target)
+    if level == "source":
+        return coded.source == src or (gold.symmetric and coded.source == tgt)
+    straight = coded.source == src and coded.target == tgt
+    return straight or (gold.symmetric and coded.source == tgt and coded.target == src)
+
+
+def one_to_one(coded: Sequence[Scored], gold: Sequence[GoldEvent],
+               fits: Callable[[Scored, GoldEvent], bool]) -> list[tuple[int, int]]:
+    """A maximum one-to-one matching (augmenting paths; a document's events are few)."""
+    owner: dict[int, int] = {}  # gold index -> coded index
+
+    def assign(c: int, visited: set[int]) -> bool:
+        for g, event in enumerate(gold):
+            if g in visited or not fits(coded[c], event):
+                continue
+            visited.add(g)
+            if g not in owner or assign(owner[g], visited):
+                owner[g] = c
+                return True
+        return False
+
+    for c in range(len(coded)):
+        assign(c, set())
+    return sorted((c, g) for g, c in owner.items())
+
+
+@dataclass(slots=True)
+class Tally:
+    coded: int = 0
+    gold: int = 0
+    matched_coded: int = 0
+    matched_gold: int = 0
+
+    def figures(self) -> dict[str, float]:
+        precision = self.matched_coded / self.coded if self.coded else 0.0
+        recall = self.matched_gold / self.gold if self.gold else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return {"precision": round(precision, 4), "recall": round(recall, 4),
+                "f1": round(f1, 4)}
+
+
+def _agreement(pairs: list[tuple[Scored, GoldEvent]]) -> dict[str, float | None]:
+    """CAMEO, sector, flag, date and place agreement on the fully matched pairs."""
+    def share(values: list[bool]) -> float | None:
+        return round(sum(values) / len(values), 4) if values else None
+
+    pairs = [(s, g) for s, g in pairs if s.event is not None]
+    cameo_root = [s.event.cameo[:2] == g.cameo[:2] for s, g in pairs]
+    cameo = [s.event.cameo == g.cameo for s, g in pairs]
+    sectors = [(s.event.source.sector if s.event.source else None) ==
+               (g.source.sector if g.source else None) for s, g in pairs]
+    sectors += [(s.event.target.sector if s.event.target else None) ==
+                (g.target.sector if g.target else None) for s, g in pairs]
+    dated = [(s, g) for s, g in pairs if g.date]
+    dates = [bool(s.event.date) and s.event.date_precision != "article" and
+             str(s.event.date).startswith(g.date or "-") for s, g in dated]
+    placed = [(s, g) for s, g in pairs if g.place]
+    places = [bool(s.event.location) and (s.event.location or {}).get("country") == g.place[1]
+              for s, g in placed if g.place]
+    attribution = [s.event.attribution.get("type") == g.attribution for s, g in pairs]
+    return {"cameo_agreement": share(cameo), "cameo_root_agreement": share(cameo_root),
+            "sector_agreement": share(sectors), "date_agreement": share(dates),
+            "place_country_agreement": share(places),
+            "attribution_agreement": share(attribution)}
+
+
+def score_documents(documents: Sequence[GoldDocument], coded: Sequence[Sequence[Event]]
+                    ) -> dict[str, Any]:
+    """Section 8's figures for coded events against the documents' annotations."""
+    tallies = {level: Tally() for level in LEVELS}
+    full_pairs: list[tuple[Scored, GoldEvent]] = []
+    confusion: Counter[tuple[str, str]] = Counter()
+    for document, events in zip(documents, coded, strict=True):
+        gold = [e for e in document.events if e.plain]
+        mine = scored_events(events)
+        for level in LEVELS:
+            pairs = one_to_one(mine, gold, lambda s, g, lv=level: matches(s, g, lv))
+            tally = tallies[level]
+            tally.coded += len(mine)
+            tally.gold += len(gold)
+            tally.matched_coded += len(pairs)
+            tally.matched_gold += len(pairs)
+            if level == "full":
+                full_pairs.extend((mine[c], gold[g]) for c, g in pairs)
+            if level == "type":
+                hit_gold = {g for _, g in pairs}
+                hit_mine = {c for c, _ in pairs}
+                confusion.update((g.plover, "-") for n, g in enumerate(gold)
+                                 if n not in hit_gold)
+                confusion.update(("-", m.plover) for n, m in enumerate(mine)
+                                 if n not in hit_mine)
+    report: dict[str, Any] = {"n": len(documents),
+                              "gold_events": tallies["full"].gold,
+                              "coded_events": tallies["full"].coded}
+    for level in LEVELS:
+        for key, value in tallies[level].figures().items():
+            report[f"{level}_{key}"] = value
+    report.update(_agreement(full_pairs))
+    report["misses"] = [[g, m, n] for (g, m), n in confusion.most_common(16)]
+    return report
+
+
+def events_per_thousand_words(texts: Sequence[str], coded: Sequence[Sequence[Event]]
+                              ) -> dict[str, Any]:
+    """False alarms on pages with no political event: every event printed is one."""
+    words = sum(len(t.split()) for t in texts)
+    count = sum(len(events) for events in coded)
+    return {"pages": len(texts), "words": words, "events": count,
+            "events_per_1000_words": round(1000 * count / words, 3) if words else 0.0}
+
+
+def corpus_articles(documents: Sequence[GoldDocument]) -> list[Article]:
+    """The documents as the Articles `code` and `run` would make of them."""
+    out = []
+    for document in documents:
+        day = str(document.date)[:10] if document.date else None
+        out.append(Article(stable_id("corpus", document.doc_id),
+                           f"{document.path}#{document.line}", document.text,
+                           title=document.title or None, published=day,
+                           published_source="metadata" if day else "unknown",
+                           language="en"))
+    return out
+
+
+def code_articles(articles: Sequence[Article], settings: Settings
+                  ) -> tuple[list[list[Event]], Counter[str]]:
+    """Events of each article through the coding step `code` and `run` use, and the
+    candidate events the coder dropped, by reason."""
+    from newsevents.coder.job import CodeArticles, CodedArticle
+
+    coded: dict[str, list[Event]] = {}
+    dropped: Counter[str] = Counter()
+    for item in CodeArticles(settings).run(iter(articles)):
+        if isinstance(item, CodedArticle):
+            coded[item.article.article_id] = list(item.events)
+            dropped.update(dict(item.dropped))
+    return [coded.get(a.article_id, []) for a in articles], dropped
+
+
+def nonpolitical_pages(listing: Path, pages: Path) -> list[Path]:
+    """The pages of the non-political list (`FILE<TAB>topic` lines) under `pages`."""
+    out = []
+    for number, line in enumerate(listing.read_text("utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        name = line.split("\t")[0]
+        found = [p for p in (pages / "eval" / f"{name}.gz", pages / "cache" / f"{name}.gz")
+                 if p.is_file()]
+        if not found:
+            raise CorpusError(str(listing), number, f"page {name} not found under {pages}")
+        out.append(found[0])
+    return out
+
+
+def score_nonpolitical(listing: Path, pages: Path, settings: Settings) -> dict[str, Any]:
+    from newsevents.ingest.job import read_articles
+
+    articles = [a for a in read_articles([str(p) for p in nonpolitical_pages(listing, pages)],
+                                         settings) if isinstance(a, Article)]
+    coded, _ = code_articles(articles, settings)
+    report = events_per_thousand_words([a.text for a in articles], coded)
+    report["examples"] = [[e.sentence[:120], plover_of(e), e.confidence]
+                          for events in coded for e in events][:10]
+    return report
+
+
+def annotations_as_coded(document: GoldDocument, sentences: Sequence[tuple[int, int]]
+                         ) -> list[Scored]:
+    """Another annotator's plain events, as a coder's would be scored: in the sentence that
+    holds their snippet, duplicates within a sentence merged."""
+    out: dict[tuple[int, str, str | None, str | None], Scored] = {}
+    for event in document.events:
+        if not event.plain:
+            continue
+        index = next((n for n, (a, b) in enumerate(sentences) if a <= event.offset < b), -1)
+        if index < 0:
+            continue
+        a, b = sentences[index]
+        key = (index, event.plover, _gold_country(event.source), _gold_country(event.target))
+        out.setdefault(key, Scored(document.text[a:b], event.plover, key[2], key[3], None))
+    return list(out.values())
+
+
+def agreement(first: Sequence[GoldDocument], second: Sequence[GoldDocument],
+              sentences: Callable[[str], Sequence[tuple[int, int]]]) -> dict[str, Any]:
+    """Section 8's figures for annotator 2 scored against annotator 1, on the documents
+    both annotated (F1 is symmetric; precision and recall swap with the roles)."""
+    by_id = {d.doc_id: d for d in first}
+    both = [(by_id[d.doc_id], d) for d in second if d.doc_id in by_id]
+    tallies = {level: Tally() for level in LEVELS}
+    for gold_doc, other in both:
+        gold = [e for e in gold_doc.events if e.plain]
+        mine = annotations_as_coded(other, sentences(other.text))
+        for level in LEVELS:
+            pairs = one_to_one(mine, gold, lambda s, g, lv=level: matches(s, g, lv))
+            tally = tallies[level]
+            tally.coded += len(mine)
+            tally.gold += len(gold)
+            tally.matched_coded += len(pairs)
+            tally.matched_gold += len(pairs)
+    report: dict[str, Any] = {"documents": len(both), "first_events": tallies["full"].gold,
+                              "second_events": tallies["full"].coded}
+    for level in LEVELS:
+        for key, value in tallies[level].figures().items():
+            report[f"{level}_{key}"] = value
+    return report

