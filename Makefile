@@ -6,12 +6,12 @@ STAMP := $(VENV)/.installed
 SEED := ../shared/data/seed/page.txt
 DEMO_DB ?= demo.duckdb
 
-.PHONY: demo test lint bench install clean
+.PHONY: demo test lint bench install clean train
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,train]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -27,6 +27,10 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+# The learned coder's weights, from the annotated corpus (seeded, deterministic).
+train: $(STAMP)
+	$(BIN)/python -m newsevents.learned.train --family minilm --report docs/training-report.json
 
 bench: $(STAMP)
 	$(BIN)/python bench/cleaner.py

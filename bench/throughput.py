@@ -44,14 +44,30 @@ else:
     from newsevents.nlp import coding_pipeline
     from newsevents.dictionaries.lexicon import load_lexicon
     # loading is not coding: the pipeline `run` uses, as spacy.load above for spaCy alone
-    coding_pipeline(settings.nlp.model, settings.dictionaries)
+    coding_pipeline(settings.nlp.model, settings.dictionaries, settings.coder)
     load_lexicon(settings.dictionaries)
     from newsevents.where.gazetteer import load_gazetteer
     load_gazetteer()  # from its cache; the build is measured by bench/gazetteer.py
+    if settings.coder.engine == "learned":
+        from newsevents.learned.encoder import load_encoder
+        from newsevents.learned.model import load_model
+        load_model()
+        load_encoder()
     start = time.perf_counter()
     events = sum(len(c.events) for c in step.run(articles))
 seconds = time.perf_counter() - start
+model_seconds = 0.0
+if mode == "code" and settings.coder.engine == "learned" and int(processes) == 1:
+    # the sentence encoder's share: the same sentences encoded again, alone (untimed above)
+    import spacy
+    nlp = spacy.load(settings.nlp.model, disable=["ner", "lemmatizer"])
+    sentences = [s.text for d in nlp.pipe([a.text for a in articles]) for s in d.sents]
+    from newsevents.learned.encoder import load_encoder
+    began = time.perf_counter()
+    load_encoder().encode(sentences)
+    model_seconds = time.perf_counter() - began
 print(json.dumps({"seconds": seconds, "articles": len(articles), "events": events,
+                  "model_seconds": model_seconds,
                   "words": sum(len(a.text.split()) for a in articles),
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "workers_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -69,9 +85,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
     report: dict[str, object] = {"inputs": INPUTS}
-    for processes in (1, 2):
+    for processes in args.processes:
         runs: dict[str, list[dict[str, float]]] = {"spacy": [], "code": []}
         for _ in range(args.repeat):  # interleaved, so drift hits both alike
             for mode in ("spacy", "code"):
@@ -89,6 +106,9 @@ def main() -> int:
             "code_workers_peak_mib": round(max(r["workers_peak_mib"] for r in runs["code"]), 1),
             "spacy_peak_mib": round(max(r["peak_mib"] for r in runs["spacy"]), 1),
         }
+        if processes == 1 and last.get("model_seconds"):
+            model_s = statistics.median(r["model_seconds"] for r in runs["code"])
+            report["processes_1"]["encoder_share_of_code"] = round(model_s / code_s, 3)
     print(json.dumps(report, indent=2))
     return 0
 

@@ -52,6 +52,35 @@ def test_durations_and_vague_periods_are_not_dates(text: str) -> None:
     assert resolve_expression(text, THURSDAY) is None
 
 
+@pytest.mark.parametrize("text", ["0645 UTC", "at 0900 hours", "resolution 2259",
+                                  "Flight 370", "2259"])
+def test_clock_times_and_numbers_are_never_years(text: str) -> None:
+    assert resolve_expression(text, THURSDAY) is None
+
+
+def test_a_clock_time_does_not_hide_the_day_beside_it() -> None:
+    value = resolve_expression("at 1430 GMT on Monday", THURSDAY)
+    assert value is not None and (value.iso(), value.precision) == ("2023-06-12", "day")
+
+
+@pytest.mark.parametrize(("text", "trigger", "expected"), [
+    # an undated act the sentence places earlier is flagged, not given the article's date
+    ("Soldiers previously arrested the opposition leader in the capital.", "arrested",
+     (None, "background")),
+    ("The army had arrested the opposition leader before the vote.", "arrested",
+     (None, "background")),
+    ("Police arrested the opposition leader in the capital.", "arrested",
+     ("2023-06-15", "article")),
+    ("Police arrested the opposition leader in 2019.", "arrested", ("2019-01-01", "year")),
+])
+def test_background_events_keep_their_own_date_or_are_flagged(
+        text: str, trigger: str, expected: tuple[str | None, str]) -> None:
+    coder = EventCoder(load_lexicon(load_settings().dictionaries))
+    doc = get_nlp(load_settings().nlp)(text)
+    events = [e for e in coder.code(doc, "a", THURSDAY) if e.trigger == trigger]
+    assert events and {(e.date, e.date_precision) for e in events} == {expected}
+
+
 def test_without_an_article_date_only_dates_with_a_year_resolve() -> None:
     assert resolve_expression("on June 10", None) is None
     value = resolve_expression("June 10, 2021", None)

@@ -244,7 +244,7 @@ def _date_cell(event: dict[str, Any]) -> str:
     """The date as far as it is known: 2021, 2022-09, 2023-06-10; "~" for the article's."""
     day, precision = event.get("date"), event.get("date_precision")
     if not day:
-        return ""
+        return "earlier" if precision == "background" else ""
     day = str(day)
     shown = {"year": day[:4], "month": day[:7]}.get(str(precision), day[:10])
     return f"~{shown}" if precision == "article" else shown

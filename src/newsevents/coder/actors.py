@@ -115,6 +115,20 @@ class ActorResolver:
         self._learn_apposition(head, actor)
         return actor
 
+    def resolve_modifier(self, token: Token) -> Actor | None:
+        """A name or country word that modifies a noun ("*Russian* drone strikes", "*Hamas*
+        fighters", "*Israel's* strike"): the actor it names, or None. Not remembered: it
+        is a candidate for a role, not a mention that pronouns refer to."""
+        span = token.doc[token.i: token.i + 1]
+        found = self._longest(span, token, require_head=True)
+        if found is not None:
+            code, rule = found
+            return _make(span, code, token.ent_type_ or None, f"{rule}; modifier")
+        country = self._token_country(token)
+        if country is None:
+            return None
+        return _make(span, country, token.ent_type_ or None, "country modifier")
+
     def as_agent_of_act(self, head: Token, actor: Actor) -> Actor:
         """A capital or a bare country named as the doer of a political act is its government
         ("Tehran demanded" -> IRNGOV); countries stay countries ("France agreed" -> FRA)."""

@@ -129,6 +129,11 @@ class EventCoder:
         self.last_events = _unique(events)
         return self.last_events
 
+    def modifier_actor(self, token: Token) -> Actor | None:
+        """The actor a modifier names ("Russian" in "Russian drone strikes")."""
+        assert self._resolver is not None, "code() a document first"
+        return self._resolver.resolve_modifier(token)
+
     def resolver_as_doer(self, head: Token, actor: Actor) -> Actor:
         """The actor as the doer of an act ("Tehran demanded" -> IRNGOV)."""
         assert self._resolver is not None, "code() a document first"
@@ -389,7 +394,22 @@ class _TimeContext:
                 return value.iso(), value.precision
         if self.article_day is None:
             return None, None
+        if _background(trigger):
+            return None, BACKGROUND  # flagged: not the article's day, and no day of its own
         return self.article_day.isoformat(), "article"
+
+
+BACKGROUND = "background"
+
+
+def _background(trigger: Token) -> bool:
+    """An act the sentence places before the article's time without dating it: past
+    perfect ("had seized") or "previously"/"formerly" ("the group previously attacked")."""
+    if trigger.tag_ == "VBN" and any(c.lemma_ == "have" and c.tag_ == "VBD"
+                                     for c in trigger.children if c.dep_ == "aux"):
+        return True
+    return any(c.dep_ == "advmod" and c.lower_ in ("previously", "formerly")
+               for c in trigger.children)
 
 
 def _future(trigger: Token) -> bool:

@@ -46,3 +46,15 @@ def split_code(code: str | None) -> tuple[str | None, str | None]:
     if head in CAMEO_REGIONS:
         return None, rest
     return None, head
+
+
+AFFILIATIONS = frozenset({"IGO", "NGO", "MNC"})
+
+
+def affiliation(code: str | None) -> str | None:
+    """What the annotation guide compares: the ISO alpha-3 country of a CAMEO actor code, or
+    IGO/NGO/MNC; None for a bare role ("COP", "PPL") or a region."""
+    if not code:
+        return None
+    head = code[:3]
+    return head if head in geography().iso3 or head in AFFILIATIONS else None

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newsevents.coder.geography import affiliation
 from newsevents.corpus import CorpusError, GoldDocument, GoldEvent
 from newsevents.records import Actor, Article, Event, stable_id
 from newsevents.settings import Settings
@@ -25,11 +26,9 @@ LEVELS = ("type", "source", "full")
 
 
 def country_of(actor: Actor | None) -> str | None:
-    """The first three letters of a coded actor's code ("IRNGOV" -> "IRN"), or None."""
-    if actor is None or not actor.code:
-        return None
-    prefix = actor.code[:3]
-    return prefix if prefix.isalpha() and prefix.isupper() else None
+    """The first three letters of a coded actor's code ("IRNGOV" -> "IRN") when they are a
+    country or IGO/NGO/MNC, else None (a bare role such as "COP" names no country)."""
+    return None if actor is None else affiliation(actor.code)
 
 
 def plover_of(event: Event) -> str | None:

@@ -20,11 +20,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from newsevents.cameo import Codebook, UnknownCameoCode, load_codebook
 from newsevents.coder import clauses
 from newsevents.coder.events import Candidate, EventCoder, coded_inside, doers_own
+from newsevents.coder.geography import affiliation, split_code
 from newsevents.dictionaries.lexicon import Lexicon
 from newsevents.dictionaries.verbs import Code
 from newsevents.learned.encoder import load_encoder
@@ -40,7 +41,6 @@ from newsevents.learned.model import CoderModel, load_model
 from newsevents.records import Actor, Event, Quote
 from newsevents.when.published import InferredPublication
 
-ROLE_THRESHOLD = 0.5
 
 
 @dataclass(slots=True, frozen=True)
@@ -63,13 +63,6 @@ class Analysis:
     dictionary_events: tuple[Event, ...]
 
 
-def country_of(actor: Actor | None) -> str | None:
-    if actor is None or not actor.code:
-        return None
-    prefix = actor.code[:3]
-    return prefix if prefix.isalpha() and prefix.isupper() else None
-
-
 def analyse(doc: Doc, engine: EventCoder, article_id: str, day: date | None,
             page_date: date | None, nouns: frozenset[str], family: str) -> Analysis:
     events = engine.code(doc, article_id, day, page_date)
@@ -89,10 +82,30 @@ def analyse(doc: Doc, engine: EventCoder, article_id: str, day: date | None,
     for sentence, found in zip(sentences, chosen, strict=True):
         vector = next(encoded) if found and family == "minilm" else None
         local = {i: a for i, a in actors.items() if sentence.start <= i < sentence.end}
+        if found:
+            local.update(modifier_actors(sentence, engine, local))
         views.append(SentenceView(sentence, vector, local,
                                   {i: frozenset(r) for i, r in fired.items()
                                    if sentence.start <= i < sentence.end}))
     return Analysis(tuple(views), tuple(chosen), tuple(events))
+
+
+MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss"})
+
+
+def modifier_actors(sentence: Span, engine: EventCoder, known: dict[int, Actor]
+                    ) -> dict[int, Actor]:
+    """Names and country words modifying a noun, as role candidates: the source of "Russian
+    drone strikes" is the adjective."""
+    out = {}
+    for token in sentence:
+        if token.i in known or token.dep_ not in MODIFIER_DEPS or \
+                token.pos_ not in ("ADJ", "PROPN"):
+            continue
+        actor = engine.modifier_actor(token)
+        if actor is not None and actor.code:
+            out[token.i] = actor
+    return out
 
 
 @dataclass(slots=True, frozen=True)
@@ -155,11 +168,13 @@ class LearnedCoder:
         if not rows:
             return []
         probabilities = self.model.trigger_probabilities(np.vstack(rows))
+        none_max = self.model.none_max
         out = []
         for (index, i), row in zip(where, probabilities, strict=True):
-            label = int(row.argmax())
-            if label:
-                out.append(Classified(i, index, LABELS[label], float(row[label])))
+            if row[0] > none_max:
+                continue
+            label = int(row[1:].argmax()) + 1
+            out.append(Classified(i, index, LABELS[label], float(row[label])))
         return out
 
     def roles(self, trigger: Token, event_type: str, view: SentenceView) -> Roles:
@@ -170,10 +185,11 @@ class LearnedCoder:
                           for h in heads])
         p_source, p_target = self.model.role_probabilities(rows)
         best = int(p_source.argmax())
-        source = heads[best] if p_source[best] >= ROLE_THRESHOLD else None
+        source = heads[best] if p_source[best] >= self.model.source_threshold else None
         p_target = np.where(np.asarray(heads) == source, 0.0, p_target)
         best_target = int(p_target.argmax())
-        target = heads[best_target] if p_target[best_target] >= ROLE_THRESHOLD else None
+        target = heads[best_target] if p_target[best_target] >= self.model.target_threshold \
+            else None
         sure_source = float(p_source.max()) if source is not None else 1 - float(p_source.max())
         sure_target = float(p_target.max()) if target is not None else 1 - float(p_target.max())
         return Roles(source, target, sure_source, sure_target)
@@ -195,16 +211,18 @@ class LearnedCoder:
                         target.span == source.span or doers_own(source, target,
                                                                 view.sentence)):
                     target = None
-                if country_of(source) is None and country_of(target) is None:
-                    dropped["no coded political actor"] += 1
-                    continue
                 candidate = Candidate(trigger, Code(code), [], [],
                                       f"learned: {item.event_type} p={item.probability:.2f}",
                                       kind, clauses.reporting_verb(trigger))
                 event = self.engine.record(candidate, code, source, target, article_id,
                                            item.sentence, view.sentence)
-                if event is not None:
-                    out.append(replace(event, confidence=confidence))
+                if event is None:
+                    continue
+                event = _placed_roles(event, article_id, item.sentence, trigger.idx)
+                if _affiliation(event.source) is None and _affiliation(event.target) is None:
+                    dropped["no coded political actor"] += 1
+                    continue
+                out.append(replace(event, confidence=confidence))
         return out
 
     def _side(self, doc: Doc, head: int | None, actors: dict[int, Actor], as_doer: bool
@@ -235,6 +253,33 @@ class LearnedCoder:
             return self.codebook.plover(code).get("event")
         except UnknownCameoCode:
             return None
+
+
+def _affiliation(actor: Actor | None) -> str | None:
+    return None if actor is None else affiliation(actor.code)
+
+
+def _placed(actor: Actor | None, location: dict[str, object] | None) -> Actor | None:
+    """A role with no country ("police", "protesters": code COP, CVL) takes the country of
+    the place the sentence names for the event ("police in Lagos" -> NGACOP)."""
+    if actor is None or not actor.code or len(actor.code) != 3 or not location or \
+            split_code(actor.code)[0] or actor.code in ("IGO", "NGO", "MNC"):
+        return actor
+    country = location.get("country")
+    if not isinstance(country, str) or len(country) != 3:
+        return actor
+    return replace(actor, code=f"{country}{actor.code}", country=country,
+                   rule=f"{actor.rule}; country from the event's place")
+
+
+def _placed_roles(event: Event, article_id: str, index: int, start: int) -> Event:
+    source, target = _placed(event.source, event.location), _placed(event.target,
+                                                                    event.location)
+    if source is event.source and target is event.target:
+        return event
+    return replace(event, source=source, target=target, event_id=Event.make_id(
+        article_id, index, event.cameo, source.code if source else None,
+        target.code if target else None, start))
 
 
 def _unique(events: Sequence[Event]) -> list[Event]:

@@ -52,6 +52,20 @@ class CoderModel:
     meta: dict[str, Any]
 
     @property
+    def none_max(self) -> float:
+        """A candidate is an event when P(no event) is at most this (tuned on dev)."""
+        return float(self.meta.get("none_max", 0.5))
+
+    @property
+    def source_threshold(self) -> float:
+        """The best candidate is the source when P(source) is at least this (tuned on dev)."""
+        return float(self.meta.get("source_threshold", 0.5))
+
+    @property
+    def target_threshold(self) -> float:
+        return float(self.meta.get("target_threshold", 0.5))
+
+    @property
     def nouns(self) -> frozenset[str]:
         return frozenset(self.meta["nouns"])
 

@@ -262,6 +262,22 @@ def calibration(documents: Sequence[GoldDocument], coded: Sequence[Sequence[Any]
     return grid.astype(np.float32), iso.predict(grid).astype(np.float32)
 
 
+NONE_MAX_GRID = (0.5, 0.6, 0.7, 0.8, 0.9)
+ROLE_GRID = (0.2, 0.3, 0.4, 0.5)
+
+
+def threshold_table(documents: Sequence[GoldDocument], coded: Sequence[Sequence[Any]]
+                    ) -> list[dict[str, float]]:
+    """Dev figures if events below each confidence were left out (to choose the setting)."""
+    rows = []
+    for cut in (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
+        kept = [[e for e in events if e.confidence >= cut] for events in coded]
+        report = score_documents(documents, kept)
+        rows.append({"min_confidence": cut, **{k: report[k] for k in (
+            "full_precision", "full_recall", "full_f1", "type_precision", "type_recall")}})
+    return rows
+
+
 def train_family(family: str, train: Sequence[GoldDocument], dev: Sequence[GoldDocument],
                  c_trigger: float, c_role: float) -> tuple[CoderModel, dict[str, Any]]:
     lexicon = load_lexicon(load_settings().dictionaries)
@@ -281,11 +297,22 @@ def train_family(family: str, train: Sequence[GoldDocument], dev: Sequence[GoldD
         fit_linear(examples.role_rows, examples.source_labels, c_role, binary=True),
         fit_linear(examples.role_rows, examples.target_labels, c_role, binary=True),
         np.asarray([], dtype=np.float32), np.asarray([], dtype=np.float32), meta)
+    for key, grid in (("none_max", NONE_MAX_GRID), ("target_threshold", ROLE_GRID),
+                      ("source_threshold", ROLE_GRID)):
+        best = (-1.0, 0.5)  # each cut in turn, at the value that gives the best dev F1
+        for value in grid:
+            meta[key] = value
+            coded, _ = code_documents(LearnedCoder(lexicon, model), dev)
+            f1 = score_documents(dev, coded)["full_f1"]
+            log.info("%s: %s %.2f -> dev full F1 %.4f", family, key, value, f1)
+            best = max(best, (f1, value))
+        meta[key] = best[1]
     coded, _ = code_documents(LearnedCoder(lexicon, model), dev)
     x, y = calibration(dev, coded)
     model = CoderModel(model.family, model.trigger, model.source, model.target, x, y, meta)
     coded, seconds = code_documents(LearnedCoder(lexicon, model), dev)
     report = score_documents(dev, coded)
+    report["by_threshold"] = threshold_table(dev, coded)
     words = sum(d.words for d in dev)
     report.update({"family": family, "dev_seconds": round(seconds, 2),
                    "dev_words_per_second": round(words / seconds, 1)})

@@ -28,6 +28,12 @@ _DURATION = re.compile(r"\b(?:for|past|decades?|centuries|recent|years|months|we
                        r"hours|ago\s+and|since\s+then)\b", re.I)
 _AGO = re.compile(r"\bago\b", re.I)
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# "0645 UTC", "1430 GMT", "at 0900 hours": clock times, never years
+_CLOCK = re.compile(r"\b\d{3,4}\s*(?:UTC|GMT|Z|hrs|hours|local time)\b|\b0\d{3}\b", re.I)
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_MONTH_OR_DAY = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
+                           r"\b(?:today|yesterday|tomorrow|last|next|this|ago)\b|"
+                           + "|".join(_WEEKDAYS), re.I)
 _SEASONAL = re.compile(r"\b(?:spring|summer|autumn|fall|winter|weekend|week|quarter|"
                        r"night|morning|evening|afternoon|tonight)\b", re.I)
 
@@ -53,10 +59,12 @@ def resolve_expression(text: str, base: date | None, future: bool = False) -> Ti
     past ("on Saturday" in Saturday's paper). Durations ("for months", "the past four
     decades") and vague periods ("last week", "the weekend") give None.
     """
-    cleaned = _clean(text)
+    cleaned = _clean(_CLOCK.sub(" ", text))  # a clock time is never read as a year
     if cleaned is None:
         return None
-    has_year = bool(re.search(r"\b(1[89]\d\d|20\d\d)\b", cleaned))
+    has_year = bool(_YEAR.search(cleaned))
+    if not has_year and not _MONTH_OR_DAY.search(cleaned):
+        return None  # "resolution 2259", "Flight 370": numbers, not dates
     if base is None and not has_year:
         return None
     if base is not None and not future and cleaned.lower() in _WEEKDAYS \
@@ -68,6 +76,8 @@ def resolve_expression(text: str, base: date | None, future: bool = False) -> Ti
         return None
     day = found.date_obj.date()
     precision = _PERIODS[found.period]
+    if not 1800 <= day.year <= (base or date.today()).year + 10:
+        return None
     if precision == "month":
         day = day.replace(day=1)
     elif precision == "year":

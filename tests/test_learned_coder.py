@@ -1,0 +1,163 @@
+"""The learned coder: its stages on sentences written for the purpose, its model file, its
+settings, the actor fixes it relies on, and that training is deterministic."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newsevents.coder.engines import code_document
+from newsevents.coder.events import EventCoder
+from newsevents.corpus import GoldActor, GoldDocument, GoldEvent
+from newsevents.dictionaries.lexicon import load_lexicon
+from newsevents.errors import ModelError, SettingsError
+from newsevents.learned.coder import LearnedCoder
+from newsevents.learned.encoder import load_encoder
+from newsevents.learned.features import LABELS
+from newsevents.learned.model import load_model, read_model
+from newsevents.nlp import get_nlp
+from newsevents.records import Event
+from newsevents.settings import load_settings
+
+DAY = date(2024, 3, 14)
+
+
+def _code(text: str, min_confidence: float = 0.0) -> tuple[list[Event], dict[str, int]]:
+    settings = load_settings()
+    doc = get_nlp(settings.nlp)(text)
+    result = code_document(doc, load_lexicon(settings.dictionaries), "learned",
+                           min_confidence, "a", DAY, None)
+    return list(result.events), dict(result.dropped)
+
+
+def test_the_shipped_model_loads_with_its_labels() -> None:
+    model = load_model()
+    assert model.family in ("minilm", "sparse")
+    assert model.trigger.weights.shape[0] == len(LABELS)
+    assert 0.0 < model.none_max <= 1.0
+    assert all(0.0 <= model.calibrated(x) <= 1.0 for x in (0.0, 0.3, 0.9, 1.0))
+
+
+def test_a_damaged_model_file_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "coder.npz"
+    path.write_bytes(b"not a model")
+    with pytest.raises(ModelError) as caught:
+        read_model(path)
+    assert str(caught.value).startswith(f"{path}: not a newsevents coder model")
+    assert "\n" not in str(caught.value)
+
+
+def test_the_encoder_gives_states_aligned_with_characters() -> None:
+    (encoded,) = load_encoder().encode(["Police arrested five protesters."])
+    assert encoded.states.shape[1] == 384 == encoded.pooled.shape[0]
+    assert abs(float(np.linalg.norm(encoded.pooled)) - 1.0) < 1e-4
+    arrested = encoded.span_vector(7, 15)
+    assert not np.allclose(arrested, encoded.span_vector(0, 6))
+
+
+def test_an_arrest_is_coded_with_its_actors_and_a_probability() -> None:
+    events, _ = _code("Nigerian police arrested five opposition activists in Lagos on Monday.")
+    arrests = [e for e in events if e.trigger.startswith("arrest")]
+    assert arrests, events
+    (arrest,) = arrests
+    assert arrest.plover["event"] == "COERCE" and arrest.cameo.startswith("17")
+    assert arrest.source is not None and (arrest.source.code or "").startswith("NGA")
+    assert 0.0 <= arrest.confidence <= 1.0
+    assert arrest.rule.startswith("learned: COERCE")
+    assert arrest.date == "2024-03-11" and arrest.date_precision == "day"
+
+
+def test_the_same_text_gives_the_same_events_and_ids() -> None:
+    text = "Russia expelled two French diplomats. France condemned the decision."
+    assert _code(text) == _code(text)
+
+
+def test_the_threshold_keeps_unsure_events_out_and_counts_them() -> None:
+    text = "Russia expelled two French diplomats on Tuesday."
+    everything, _ = _code(text)
+    assert everything
+    kept, dropped = _code(text, min_confidence=1.0)
+    assert kept == [] and dropped["below the confidence threshold"] >= len(everything)
+
+
+@pytest.mark.parametrize("text", [
+    "The storm killed three people and destroyed hundreds of homes.",
+    "LeBron James hit a three-pointer as the Lakers beat the Celtics.",
+])
+def test_no_event_without_a_coded_political_actor(text: str) -> None:
+    events, _ = _code(text)
+    assert events == []
+
+
+def test_the_dictionary_engine_stays_selectable() -> None:
+    settings = load_settings().with_overrides(coder={"engine": "dictionary"})
+    doc = get_nlp(settings.nlp)("Iran accused France of harbouring terrorists.")
+    result = code_document(doc, load_lexicon(settings.dictionaries), settings.coder.engine,
+                           settings.coder.min_confidence, "a", DAY, None)
+    assert result.events and all(not e.rule.startswith("learned") for e in result.events)
+    with pytest.raises(SettingsError, match="coder.engine"):
+        load_settings().with_overrides(coder={"engine": "oracle"})
+
+
+def _actors_by_text(text: str) -> dict[str, str | None]:
+    coder = EventCoder(load_lexicon(load_settings().dictionaries))
+    coder.code(get_nlp(load_settings().nlp)(text), "a", DAY)
+    return {a.text: a.code for a in coder.last_actors.values()}
+
+
+def test_a_pronoun_does_not_reach_into_another_paragraph() -> None:
+    same = _actors_by_text("The Iranian president arrived in Paris. He met students.")
+    other = _actors_by_text("The Iranian president arrived in Paris.\n\nHe met students.")
+    assert (same["He"] or "").startswith("IRN")
+    assert other.get("He") is None
+
+
+def test_no_country_leaks_from_another_story_in_the_article() -> None:
+    actors = _actors_by_text("Israeli troops raided a camp near Jenin on Monday.\n\n"
+                             "Gunmen killed three villagers in central Mali.")
+    assert not (actors.get("Gunmen") or "").startswith("ISR")
+    assert not (actors.get("three villagers") or "").startswith("ISR")
+
+
+def test_a_country_adjective_is_the_source_of_an_attack() -> None:
+    events, _ = _code("A Russian missile strike hit a hotel in Kryvyi Rih, killing four "
+                      "Ukrainian civilians.")
+    assert any(e.plover["event"] == "ASSAULT" and e.source is not None and
+               (e.source.code or "").startswith("RUS") for e in events), events
+
+
+def _tiny_corpus() -> Sequence[GoldDocument]:
+    rows = [("Police arrested the protest leaders in Cairo.", "arrested", "COERCE", "173",
+             ("Police", "EGY", "COP"), ("the protest leaders", "EGY", "CVL")),
+            ("Israel bombed Hamas positions in Gaza.", "bombed", "ASSAULT", "195",
+             ("Israel", "ISR", None), ("Hamas", "PSE", "REB")),
+            ("The Lakers beat the Celtics in Boston.", "", "", "", None, None),
+            ("Kenya's president met Ethiopia's prime minister.", "met", "CONSULT", "040",
+             ("Kenya's president", "KEN", "GOV"), ("Ethiopia's prime minister", "ETH", "GOV"))]
+    out = []
+    for n, (text, trigger, plover, cameo, source, target) in enumerate(rows * 3):
+        events = () if not trigger else (GoldEvent(
+            text, trigger, plover, (), cameo, GoldActor(*source) if source else None,
+            GoldActor(*target) if target else None, False, False, "none", None, None, False,
+            0),)
+        out.append(GoldDocument(f"t{n}", text, None, "", "T", 1, events, False, "t", n))
+    return out
+
+
+def test_training_is_deterministic() -> None:
+    from newsevents.learned.train import train_family
+
+    documents = _tiny_corpus()
+    first, report = train_family("minilm", documents[:8], documents[8:], 0.1, 0.1)
+    second, _ = train_family("minilm", documents[:8], documents[8:], 0.1, 0.1)
+    for head in ("trigger", "source", "target"):
+        assert np.array_equal(getattr(first, head).weights, getattr(second, head).weights)
+    assert first.meta == second.meta
+    assert report["n"] == 4
+    coder = LearnedCoder(load_lexicon(load_settings().dictionaries), first)
+    doc = get_nlp(load_settings().nlp)("Police arrested the protest leaders in Cairo.")
+    assert [e.plover["event"] for e in coder.code(doc, "x", DAY).events] == ["COERCE"]
