@@ -115,3 +115,25 @@ def test_an_unsure_language_is_undetermined_and_kept(tmp_path: Path, settings: S
     (article,) = _outcomes(settings, path)
     assert isinstance(article, Article)
     assert article.language == "und"
+
+
+def test_a_text_too_long_for_the_parser_costs_one_document_not_the_run(
+        tmp_path: Path, settings: Settings) -> None:
+    from newsevents.ingest.job import ingest
+    from newsevents.store.duckdb_store import Store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    paragraph = article_text(1) + "\n\n"
+    (folder / "a-long.txt").write_text(paragraph * (1_100_000 // len(paragraph)), "utf-8")
+    (folder / "b-good.txt").write_text("Police arrested five opposition activists in Lagos "
+                                       "on Monday, officials said.\n\n" + article_text(2),
+                                       "utf-8")
+    with Store(settings.store.db) as store:
+        summary = ingest([str(folder)], settings, store)
+        errors = [(e["path"], e["reason"]) for e in store.ingest_errors()]
+        stored = store.known_articles([a.article_id for a in read_articles(
+            [str(folder / "b-good.txt")], settings) if isinstance(a, Article)])
+    assert summary.failures == 1 and len(stored) == 1
+    ((path, reason),) = errors
+    assert path.endswith("a-long.txt") and reason.startswith("cannot be parsed")

@@ -115,3 +115,10 @@ def test_false_alarms_per_thousand_words() -> None:
     texts = ["word " * 400, "word " * 600]
     events = [[coded(FIRST, 0, "ASSAULT", "ISR", "PSE")], []]
     assert events_per_thousand_words(texts, events)["events_per_1000_words"] == 1.0
+
+
+def test_the_reliability_table_counts_each_band() -> None:
+    right = coded(FIRST, 0, "ASSAULT", "ISR", "PSE", confidence=0.9)
+    wrong = coded(SECOND, 1, "CONSULT", "EGY", "QAT", confidence=0.1)
+    bands = {low: (n, share) for low, n, share in score([right, wrong], STRIKE)["reliability"]}
+    assert bands[0.8] == (1, 1.0) and bands[0.0] == (1, 0.0) and bands[0.4] == (0, None)

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from newsevents.coder.ranker import load_ranker
+from newsevents.corpus import corpus_files
 from newsevents.evaluation.runner import DEFAULT_FILES, evaluate
 from newsevents.settings import load_settings
-from newsevents.corpus import corpus_files
 from tests.conftest import SHARED
 
 GATES: dict[str, Any] = json.loads((Path(__file__).parent / "eval_floors.json").read_text())

@@ -99,7 +99,7 @@ def test_the_dictionary_engine_stays_selectable() -> None:
     result = code_document(doc, load_lexicon(settings.dictionaries), settings.coder.engine,
                            settings.coder.min_confidence, "a", DAY, None)
     assert result.events and all(not e.rule.startswith("learned") for e in result.events)
-    with pytest.raises(SettingsError, match="coder.engine"):
+    with pytest.raises(SettingsError, match=r"coder\.engine"):
         load_settings().with_overrides(coder={"engine": "oracle"})
 
 

@@ -1,4 +1,7 @@
-"""The canonical page: the events a user expects from it, each with its own sentence."""
+"""The canonical page: the events a user expects from it, each with its own sentence, from
+both engines. Two of the learned engine's misses are known and declared (strict xfail: the
+test fails the day they are fixed, so the declaration cannot go stale); docs/accuracy.md
+lists them."""
 
 from __future__ import annotations
 
@@ -12,11 +15,34 @@ from newsevents.cli import app
 from tests.conftest import SEED
 
 
-@pytest.fixture(scope="module")
-def events() -> list[dict[str, Any]]:
-    result = CliRunner().invoke(app, ["code", str(SEED), "--format", "jsonl"])
+LEARNED_MISSES = {
+    "test_the_crackdown_kills_and_arrests": "the learned role head finds no doer for "
+    "'arresting', three clauses from 'Tehran'",
+    "test_the_executions": "no doer for the noun 'executions' (the government is the subject "
+    "of 'increased')",
+}
+
+
+@pytest.fixture(scope="module", params=["learned", "dictionary"])
+def events(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
+    result = CliRunner().invoke(app, ["code", str(SEED), "--format", "jsonl", "--engine",
+                                      request.param])
     assert result.exit_code == 0, result.output
-    return [json.loads(line) for line in result.stdout.splitlines()]
+    found = [json.loads(line) for line in result.stdout.splitlines()]
+    for event in found:
+        event["_engine"] = request.param
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _declared_misses(request: pytest.FixtureRequest) -> None:
+    """The learned engine's known misses on this page, declared as strict expected failures."""
+    if "events" not in request.fixturenames:
+        return
+    engine = request.getfixturevalue("events")
+    reason = LEARNED_MISSES.get(request.node.originalname)
+    if reason and engine and engine[0]["_engine"] == "learned":
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
 
 
 def _find(events: list[dict[str, Any]], trigger: str) -> list[dict[str, Any]]:
@@ -35,10 +61,13 @@ def test_tehran_demands_from_france(events: list[dict[str, Any]]) -> None:
 
 
 def test_the_macron_raisi_call_goes_both_ways(events: list[dict[str, Any]]) -> None:
+    """The dictionary engine codes a consultation in both directions (PETRARCH's habit); the
+    learned engine, like the annotation guide, codes a symmetric act once."""
     calls = [e for e in _find(events, "conversation") if "phone" in e["sentence"]]
     pairs = {(_country(e["source"]), _country(e["target"])) for e in calls}
-    assert {("FRA", "IRN"), ("IRN", "FRA")} <= pairs
-    assert all(e["cameo_root"] == "04" for e in calls)
+    both = {("FRA", "IRN"), ("IRN", "FRA")}
+    assert both <= pairs if events[0]["_engine"] == "dictionary" else pairs & both
+    assert calls and all(e["cameo_root"] == "04" for e in calls)
 
 
 def test_raisi_accuses_european_countries(events: list[dict[str, Any]]) -> None:

@@ -28,25 +28,14 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
+from newsevents.corpus import ATTRIBUTIONS, PLOVER_TYPES, RESERVED_IDS, SECTORS
+
 ROOT = Path(__file__).resolve().parents[1]
 WIKINEWS = ROOT / "examples" / "wikinews.jsonl"
 CURRENT_EVENTS = ROOT.parent / "shared" / "data" / "corpus" / "current-events" / "entries.jsonl"
-RESERVED = frozenset(
-    f"vanatteveldt-{suffix}"
-    for suffix in (
-        "2020-r001", "2020-r002", "2020-r008", "2019-r015", "2019-r114",
-        "2019-r143", "2020-r072", "2019-r137", "2020-r006", "2019-r064",
-    )
-)
-PLOVER = frozenset(
-    "AGREE CONSULT SUPPORT COOPERATE AID CONCEDE RETREAT REQUEST ACCUSE REJECT THREATEN "
-    "PROTEST SANCTION MOBILIZE COERCE ASSAULT".split()
-)
-SECTORS = frozenset(
-    "GOV LEG JUD COP MIL SPY OPP PTY REB CVL ACT MED BUS NGO IGO REL LAB EDU HLH REF CRM ELI"
-    .split()
-)
-ATTRIBUTION = frozenset({"named", "anonymous", "official_media", "none"})
+RESERVED = RESERVED_IDS
+PLOVER = PLOVER_TYPES
+ATTRIBUTION = ATTRIBUTIONS
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 COUNTRY = re.compile(r"^[A-Z]{3}$")
 

@@ -39,6 +39,11 @@ SettingsOption = Annotated[
 DbOption = Annotated[
     str | None, typer.Option("--db", help="DuckDB file (default: the store.db setting).")
 ]
+MinConfidenceOption = Annotated[float | None, typer.Option(
+    "--min-confidence", min=0.0, max=1.0,
+    help="Leave out events less sure than this (default: coder.min_confidence; 0 keeps all).")]
+EngineOption = Annotated[str | None, typer.Option(
+    "--engine", help="learned (default) or dictionary (the PETRARCH-style coder).")]
 
 
 class TableFormat(StrEnum):
@@ -95,10 +100,13 @@ def run(
     given: DateOption = None,
     events: Annotated[bool, typer.Option("--events/--no-events",
                                          help="Code events as well (needs spaCy).")] = True,
+    min_confidence: MinConfidenceOption = None,
+    engine: EngineOption = None,
     settings_file: SettingsOption = None,
 ) -> None:
     """Ingest news into DuckDB and code its events; re-running adds nothing twice."""
-    settings = _settings(settings_file, store={"db": db})
+    settings = _settings(settings_file, store={"db": db},
+                         coder={"min_confidence": min_confidence, "engine": engine})
     day = _given_date(given)
     missing = [p for p in paths if p != "-" and not Path(p).exists()]
     if missing:
@@ -171,10 +179,14 @@ def code(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (read recursively) or -.")],
     output: Annotated[EventFormat, typer.Option("--format")] = EventFormat.jsonl,
     given: DateOption = None,
+    min_confidence: MinConfidenceOption = None,
+    engine: EngineOption = None,
     settings_file: SettingsOption = None,
 ) -> None:
-    """Code files or folders and print their events; no database needed."""
-    settings = _settings(settings_file)
+    """Code files or folders and print the events the coder stands behind (those at or above
+    the confidence threshold); no database needed."""
+    settings = _settings(settings_file,
+                         coder={"min_confidence": min_confidence, "engine": engine})
     day = _given_date(given)
     missing = [p for p in paths if p != "-" and not Path(p).exists()]
     if missing:
@@ -307,6 +319,11 @@ def evaluate_command(
         if report.get(key):
             out.print(f"{key:28} " + ", ".join(f"{k}: {v}" for k, v in report[key].items()),
                       highlight=False, markup=False)
+    if "reliability" in report:
+        out.print("reliability (confidence from, events, share fully right):", highlight=False)
+        for low, count, share in report["reliability"]:
+            shown = "" if share is None else f"{share:.3f}"
+            out.print(f"  >= {low:.1f}  {count:6}  {shown}", highlight=False)
     if "misses" in report:
         out.print("most frequent misses (gold type, coded type; - = none):", highlight=False)
         for gold_label, coded_label, count in report["misses"][:12]:

@@ -17,12 +17,12 @@ from typing import Any, Literal
 
 from newsevents.errors import NewsEventsError
 
-PLOVER_TYPES = frozenset(
-    "AGREE CONSULT SUPPORT COOPERATE AID CONCEDE RETREAT REQUEST ACCUSE REJECT THREATEN "
-    "PROTEST SANCTION MOBILIZE COERCE ASSAULT".split())
-SECTORS = frozenset(
-    "GOV LEG JUD COP MIL SPY OPP PTY REB CVL ACT MED BUS NGO IGO REL LAB EDU HLH REF CRM ELI"
-    .split())
+PLOVER_TYPES = frozenset((
+    "AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT", "REQUEST", "ACCUSE",
+    "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"))
+SECTORS = frozenset((
+    "GOV", "LEG", "JUD", "COP", "MIL", "SPY", "OPP", "PTY", "REB", "CVL", "ACT", "MED", "BUS",
+    "NGO", "IGO", "REL", "LAB", "EDU", "HLH", "REF", "CRM", "ELI"))
 ATTRIBUTIONS = frozenset({"named", "anonymous", "official_media", "none"})
 # Reserved for the project's held-out evaluation: never annotated, trained or tuned on.
 RESERVED_IDS = frozenset(f"vanatteveldt-{suffix}" for suffix in (
@@ -151,7 +151,7 @@ def _event(value: Any, text: str, n: int) -> GoldEvent:
         _actor(value.get("target"), f"{where}.target"),
         bool(value.get("negated", False)), bool(value.get("hypothetical", False)),
         attribution, day,
-        (place.get("name"), place.get("country")) if isinstance(place, dict) else None,
+        (str(place.get("name")), place.get("country")) if isinstance(place, dict) else None,
         bool(value.get("symmetric", False)), offset)
 
 
@@ -205,8 +205,8 @@ def load_corpus(paths: Sequence[Path], split: Split | None = None,
         for document in read_corpus(path):
             if synthetic is not None and document.synthetic != synthetic:
                 continue
-            if split is not None and (document.synthetic and split != "train"
-                                      or not document.synthetic and document.split != split):
+            if split is not None and ((document.synthetic and split != "train")
+                                      or (not document.synthetic and document.split != split)):
                 continue
             out.append(document)
     return out

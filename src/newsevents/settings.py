@@ -130,11 +130,16 @@ def _user_file(explicit: Path | None) -> Path | None:
     return USER_FILE if USER_FILE.is_file() else None
 
 
-def load_settings(user_file: Path | None = None) -> Settings:
+def package_defaults() -> Settings:
+    """The package's own defaults, with no user file (for spaCy component defaults)."""
+    return load_settings(user_file=None, user=False)
+
+
+def load_settings(user_file: Path | None = None, user: bool = True) -> Settings:
     """Defaults from the package, overlaid by the user's file if there is one."""
     defaults = resources.files("newsevents").joinpath("data/settings.toml").read_text("utf-8")
     raw = _read_toml(defaults, "package settings.toml")
-    path = _user_file(user_file)
+    path = _user_file(user_file) if user else None
     if path is not None:
         raw = _merge(raw, _read_toml(path.read_text("utf-8"), str(path)), str(path))
     sections = {}

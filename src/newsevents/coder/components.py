@@ -20,6 +20,7 @@ keep their events when spaCy codes them in several processes (`nlp.pipe(n_proces
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,11 @@ from newsevents.coder.actors import ActorResolver
 from newsevents.coder.engines import ENGINES, code_document
 from newsevents.coder.events import is_np_head
 from newsevents.dictionaries.lexicon import load_lexicon
+from newsevents.errors import NewsEventsError
 from newsevents.records import Actor, Event
-from newsevents.settings import DictionarySettings
+from newsevents.settings import DictionarySettings, package_defaults
+
+log = logging.getLogger(__name__)
 
 
 def _events(doc: Doc) -> list[Event] | None:
@@ -121,11 +125,23 @@ class CoderComponent(_Base):
         self.config.update(engine=engine, min_confidence=float(min_confidence))
 
     def __call__(self, doc: Doc) -> Doc:
-        result = code_document(doc, load_lexicon(self.dictionaries),
-                               str(self.config["engine"]),
-                               float(self.config["min_confidence"]),  # type: ignore[arg-type]
-                               doc._.newsevents_id or "doc", document_day(doc),
-                               document_day(doc, "newsevents_page_date"))
+        if doc.user_data.get(FAILED):
+            doc._.newsevents_records = {"events": [], "actors": [],
+                                        "error": doc.user_data[FAILED]}
+            return doc
+        try:
+            result = code_document(doc, load_lexicon(self.dictionaries),
+                                   str(self.config["engine"]),
+                                   float(self.config["min_confidence"]),  # type: ignore[arg-type]
+                                   doc._.newsevents_id or "doc", document_day(doc),
+                                   document_day(doc, "newsevents_page_date"))
+        except (NewsEventsError, OSError, MemoryError):
+            raise  # the run cannot go on (no model, no memory): stop with its message
+        except Exception as exc:  # one document's crash costs that document, never the run
+            log.exception("coding %s failed", doc._.newsevents_id)
+            doc._.newsevents_records = {"events": [], "actors": [],
+                                        "error": f"coding failed: {type(exc).__name__}: {exc}"}
+            return doc
         inferred = result.published
         doc._.newsevents_records = {
             "events": [e.to_dict() for e in result.events],
@@ -140,6 +156,7 @@ class CoderComponent(_Base):
 
 
 PLACEHOLDER = "newsevents_placeholder"
+FAILED = "newsevents_failed"  # a stage could not handle the document: why
 
 
 def placeholder(nlp: Language, text: str) -> Doc:
@@ -162,7 +179,11 @@ class TokenizeComponent:
     def __call__(self, doc: Doc) -> Doc:
         if not doc.user_data.get(PLACEHOLDER):
             return doc
-        real = self.nlp.make_doc(doc.text)
+        try:
+            real = self.nlp.make_doc(doc.text)
+        except ValueError as exc:  # spaCy's E088 (longer than nlp.max_length), and the like
+            real = self.nlp.make_doc("")
+            real.user_data[FAILED] = f"cannot be parsed: {str(exc).splitlines()[0][:200]}"
         real.user_data.update((k, v) for k, v in doc.user_data.items() if k != PLACEHOLDER)
         return real
 
@@ -180,9 +201,13 @@ def make_actors(nlp: Language, name: str, use_builtin: bool, overlays: list[str]
     return ActorComponent(nlp, name, use_builtin, overlays)
 
 
+_DEFAULTS = package_defaults().coder
+
+
 @Language.factory("newsevents_coder",
-                  default_config={"use_builtin": True, "overlays": [], "engine": "learned",
-                                  "min_confidence": 0.3},
+                  default_config={"use_builtin": True, "overlays": [],
+                                  "engine": _DEFAULTS.engine,
+                                  "min_confidence": _DEFAULTS.min_confidence},
                   requires=["token.dep", "token.pos", "token.lemma", "doc.sents"],
                   assigns=["doc._.newsevents_records"])
 def make_coder(nlp: Language, name: str, use_builtin: bool, overlays: list[str],

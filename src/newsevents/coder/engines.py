@@ -24,10 +24,9 @@ def code_document(doc: Doc, lexicon: Lexicon, engine: str, min_confidence: float
     if engine == "learned":
         return LearnedCoder(lexicon, min_confidence=min_confidence).code(
             doc, article_id, day, page_date)
+    # the dictionary engine's confidence ranks a sentence's events; it is not a calibrated
+    # probability, so the threshold (which is one) does not apply to it
     coder = EventCoder(lexicon)
     events = coder.code(doc, article_id, day, page_date)
-    kept = tuple(e for e in events if e.confidence >= min_confidence)
-    dropped = (("below the confidence threshold", len(events) - len(kept)),) \
-        if len(kept) < len(events) else ()
-    return CodingResult(kept, dict(coder.last_actors), tuple(coder.last_quotes),
-                        coder.last_published, dropped)
+    return CodingResult(tuple(events), dict(coder.last_actors), tuple(coder.last_quotes),
+                        coder.last_published)

@@ -11,8 +11,9 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
+from newsevents import clauses
 from newsevents.cameo import Codebook, UnknownCameoCode, load_codebook
-from newsevents.coder import clauses, nominal
+from newsevents.coder import nominal
 from newsevents.coder.actors import NOMINAL, ActorResolver
 from newsevents.coder.patterns import best_match, clause_after, clause_before
 from newsevents.coder.ranker import Features, Ranker, load_ranker, with_order

@@ -98,6 +98,9 @@ class CodeArticles:
             article = pending.popleft()[0]
             assert isinstance(article, Article)
             records = doc._.newsevents_records or {}
+            if records.get("error"):
+                yield IngestFailure(article.path, str(records["error"]))
+                continue
             yield CodedArticle(with_inferred_date(article, records.get("published")),
                                tuple(doc._.newsevents_events or []),
                                tuple(Quote.from_dict(q) for q in records.get("quotes", ())),

@@ -9,7 +9,7 @@ from importlib import resources
 
 from spacy.tokens import Token
 
-from newsevents.coder.clauses import NOMINAL, subjects, with_conjuncts
+from newsevents.clauses import NOMINAL, subjects, with_conjuncts
 from newsevents.dictionaries.verbs import Code
 
 _PHONE_WORDS = frozenset({"phone", "telephone"})

@@ -23,6 +23,7 @@ from newsevents.records import Actor, Article, Event, stable_id
 from newsevents.settings import Settings
 
 LEVELS = ("type", "source", "full")
+BANDS = (0.0, 0.2, 0.4, 0.6, 0.8)  # confidence bands of the reliability table
 
 
 def country_of(actor: Actor | None) -> str | None:
@@ -80,6 +81,12 @@ def matches(coded: Scored, gold: GoldEvent, level: str) -> bool:
     return straight or (gold.symmetric and coded.source == tgt and coded.target == src)
 
 
+def fits(level: str) -> Callable[[Scored, GoldEvent], bool]:
+    def test(coded: Scored, gold: GoldEvent) -> bool:
+        return matches(coded, gold, level)
+    return test
+
+
 def one_to_one(coded: Sequence[Scored], gold: Sequence[GoldEvent],
                fits: Callable[[Scored, GoldEvent], bool]) -> list[tuple[int, int]]:
     """A maximum one-to-one matching (augmenting paths; a document's events are few)."""
@@ -120,20 +127,18 @@ def _agreement(pairs: list[tuple[Scored, GoldEvent]]) -> dict[str, float | None]
     def share(values: list[bool]) -> float | None:
         return round(sum(values) / len(values), 4) if values else None
 
-    pairs = [(s, g) for s, g in pairs if s.event is not None]
-    cameo_root = [s.event.cameo[:2] == g.cameo[:2] for s, g in pairs]
-    cameo = [s.event.cameo == g.cameo for s, g in pairs]
-    sectors = [(s.event.source.sector if s.event.source else None) ==
-               (g.source.sector if g.source else None) for s, g in pairs]
-    sectors += [(s.event.target.sector if s.event.target else None) ==
-                (g.target.sector if g.target else None) for s, g in pairs]
-    dated = [(s, g) for s, g in pairs if g.date]
-    dates = [bool(s.event.date) and s.event.date_precision != "article" and
-             str(s.event.date).startswith(g.date or "-") for s, g in dated]
-    placed = [(s, g) for s, g in pairs if g.place]
-    places = [bool(s.event.location) and (s.event.location or {}).get("country") == g.place[1]
-              for s, g in placed if g.place]
-    attribution = [s.event.attribution.get("type") == g.attribution for s, g in pairs]
+    known = [(s.event, g) for s, g in pairs if s.event is not None]
+    cameo_root = [e.cameo[:2] == g.cameo[:2] for e, g in known]
+    cameo = [e.cameo == g.cameo for e, g in known]
+    sectors = [(e.source.sector if e.source else None) ==
+               (g.source.sector if g.source else None) for e, g in known]
+    sectors += [(e.target.sector if e.target else None) ==
+                (g.target.sector if g.target else None) for e, g in known]
+    dates = [bool(e.date) and e.date_precision != "article" and
+             str(e.date).startswith(g.date) for e, g in known if g.date]
+    places = [bool(e.location) and (e.location or {}).get("country") == g.place[1]
+              for e, g in known if g.place]
+    attribution = [e.attribution.get("type") == g.attribution for e, g in known]
     return {"cameo_agreement": share(cameo), "cameo_root_agreement": share(cameo_root),
             "sector_agreement": share(sectors), "date_agreement": share(dates),
             "place_country_agreement": share(places),
@@ -146,11 +151,12 @@ def score_documents(documents: Sequence[GoldDocument], coded: Sequence[Sequence[
     tallies = {level: Tally() for level in LEVELS}
     full_pairs: list[tuple[Scored, GoldEvent]] = []
     confusion: Counter[tuple[str, str]] = Counter()
+    bands: dict[float, list[int]] = {low: [0, 0] for low in BANDS}
     for document, events in zip(documents, coded, strict=True):
         gold = [e for e in document.events if e.plain]
         mine = scored_events(events)
         for level in LEVELS:
-            pairs = one_to_one(mine, gold, lambda s, g, lv=level: matches(s, g, lv))
+            pairs = one_to_one(mine, gold, fits(level))
             tally = tallies[level]
             tally.coded += len(mine)
             tally.gold += len(gold)
@@ -158,6 +164,12 @@ def score_documents(documents: Sequence[GoldDocument], coded: Sequence[Sequence[
             tally.matched_gold += len(pairs)
             if level == "full":
                 full_pairs.extend((mine[c], gold[g]) for c, g in pairs)
+                right = {c for c, _ in pairs}
+                for n, scored in enumerate(mine):
+                    if scored.event is not None:
+                        band = bands[max(b for b in BANDS if scored.event.confidence >= b)]
+                        band[0] += 1
+                        band[1] += n in right
             if level == "type":
                 hit_gold = {g for _, g in pairs}
                 hit_mine = {c for c, _ in pairs}
@@ -172,6 +184,8 @@ def score_documents(documents: Sequence[GoldDocument], coded: Sequence[Sequence[
         for key, value in tallies[level].figures().items():
             report[f"{level}_{key}"] = value
     report.update(_agreement(full_pairs))
+    report["reliability"] = [[low, n, round(hit / n, 4) if n else None]
+                             for low, (n, hit) in sorted(bands.items())]
     report["misses"] = [[g, m, n] for (g, m), n in confusion.most_common(16)]
     return report
 
@@ -268,7 +282,7 @@ def agreement(first: Sequence[GoldDocument], second: Sequence[GoldDocument],
         gold = [e for e in gold_doc.events if e.plain]
         mine = annotations_as_coded(other, sentences(other.text))
         for level in LEVELS:
-            pairs = one_to_one(mine, gold, lambda s, g, lv=level: matches(s, g, lv))
+            pairs = one_to_one(mine, gold, fits(level))
             tally = tallies[level]
             tally.coded += len(mine)
             tally.gold += len(gold)

@@ -21,9 +21,9 @@ from newsevents.coder.actors import NO_COUNTRY
 from newsevents.coder.engines import code_document
 from newsevents.coder.events import EventCoder
 from newsevents.coder.ranker import Features
+from newsevents.corpus import CorpusError, corpus_files, load_corpus
 from newsevents.dictionaries.lexicon import build_lexicon, load_lexicon
 from newsevents.errors import DictionaryError, NewsEventsError
-from newsevents.corpus import CorpusError, corpus_files, load_corpus
 from newsevents.evaluation import events, gold, metrics
 from newsevents.nlp import get_nlp
 from newsevents.records import Actor, Event

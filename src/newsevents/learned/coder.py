@@ -22,8 +22,8 @@ from datetime import date
 import numpy as np
 from spacy.tokens import Doc, Span, Token
 
+from newsevents import clauses
 from newsevents.cameo import Codebook, UnknownCameoCode, load_codebook
-from newsevents.coder import clauses
 from newsevents.coder.events import Candidate, EventCoder, coded_inside, doers_own
 from newsevents.coder.geography import affiliation, split_code
 from newsevents.dictionaries.lexicon import Lexicon
@@ -40,7 +40,6 @@ from newsevents.learned.features import (
 from newsevents.learned.model import CoderModel, load_model
 from newsevents.records import Actor, Event, Quote
 from newsevents.when.published import InferredPublication
-
 
 
 @dataclass(slots=True, frozen=True)
@@ -67,26 +66,40 @@ def analyse(doc: Doc, engine: EventCoder, article_id: str, day: date | None,
             page_date: date | None, nouns: frozenset[str], family: str) -> Analysis:
     events = engine.code(doc, article_id, day, page_date)
     fired: dict[int, set[str]] = {}
+    roles: dict[int, tuple[set[int], set[int]]] = {}
+    heads_by_span = {a.span: i for i, a in engine.last_actors.items() if a.span}
     for event in events:
         token = doc.char_span(event.trigger_span[0], event.trigger_span[0] + 1,
                               alignment_mode="expand")
         if token is not None and event.cameo_root.isdigit():
             fired.setdefault(token[0].i, set()).add(event.cameo_root)
+            sources, targets = roles.setdefault(token[0].i, (set(), set()))
+            for actor, bucket in ((event.source, sources), (event.target, targets)):
+                if actor is not None and actor.span in heads_by_span:
+                    bucket.add(heads_by_span[actor.span])
     sentences = list(doc.sents)
-    chosen = [tuple(t.i for t in s if is_trigger_candidate(t, set(fired), nouns))
-              for s in sentences]
-    texts = [s.text for s, found in zip(sentences, chosen, strict=True) if found]
-    encoded = iter(load_encoder().encode(texts) if family == "minilm" and texts else [])
+    fired_at = set(fired)
     actors = engine.last_actors
-    views = []
-    for sentence, found in zip(sentences, chosen, strict=True):
-        vector = next(encoded) if found and family == "minilm" else None
+    locals_: list[dict[int, Actor]] = []
+    chosen: list[tuple[int, ...]] = []
+    for sentence in sentences:
         local = {i: a for i, a in actors.items() if sentence.start <= i < sentence.end}
+        found = tuple(t.i for t in sentence if is_trigger_candidate(t, fired_at, nouns))
         if found:
             local.update(modifier_actors(sentence, engine, local))
+        # no event without a coded actor: a sentence with none is not encoded at all
+        chosen.append(found if any(a.code for a in local.values()) else ())
+        locals_.append(local)
+    texts = [s.text for s, found in zip(sentences, chosen, strict=True) if found]
+    encoded = iter(load_encoder().encode(texts) if family == "minilm" and texts else [])
+    views = []
+    for sentence, found, local in zip(sentences, chosen, locals_, strict=True):
+        vector = next(encoded) if found and family == "minilm" else None
+        inside = range(sentence.start, sentence.end)
         views.append(SentenceView(sentence, vector, local,
-                                  {i: frozenset(r) for i, r in fired.items()
-                                   if sentence.start <= i < sentence.end}))
+                                  {i: frozenset(r) for i, r in fired.items() if i in inside},
+                                  {i: (frozenset(s), frozenset(t))
+                                   for i, (s, t) in roles.items() if i in inside}))
     return Analysis(tuple(views), tuple(chosen), tuple(events))
 
 
@@ -190,6 +203,12 @@ class LearnedCoder:
         best_target = int(p_target.argmax())
         target = heads[best_target] if p_target[best_target] >= self.model.target_threshold \
             else None
+        if self.model.dictionary_backoff:  # the dictionary's own roles where the heads abstain
+            sources, targets = view.dictionary_roles.get(trigger.i, (frozenset(), frozenset()))
+            if source is None and sources:
+                source = min(sources)
+            if target is None and targets and min(targets) != source:
+                target = min(targets)
         sure_source = float(p_source.max()) if source is not None else 1 - float(p_source.max())
         sure_target = float(p_target.max()) if target is not None else 1 - float(p_target.max())
         return Roles(source, target, sure_source, sure_target)

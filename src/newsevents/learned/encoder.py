@@ -61,10 +61,14 @@ class SentenceEncoder:
         self.tokenizer.enable_truncation(MAX_PIECES)
 
     def encode(self, sentences: Sequence[str], batch: int = 32) -> list[Encoded]:
-        out: list[Encoded] = []
-        for first in range(0, len(sentences), batch):
-            out.extend(self._batch(sentences[first:first + batch]))
-        return out
+        """Sentences of similar length are encoded together (less padding), and returned in
+        the order given."""
+        order = sorted(range(len(sentences)), key=lambda n: len(sentences[n]))
+        found: dict[int, Encoded] = {}
+        for first in range(0, len(order), batch):
+            chunk = order[first:first + batch]
+            found.update(zip(chunk, self._batch([sentences[n] for n in chunk]), strict=True))
+        return [found[n] for n in range(len(sentences))]
 
     def _batch(self, sentences: Sequence[str]) -> list[Encoded]:
         encodings = self.tokenizer.encode_batch(list(sentences))
@@ -82,7 +86,8 @@ class SentenceEncoder:
             hidden = np.asarray(states[row, :n], dtype=np.float32)
             pooled = hidden.mean(axis=0)
             pooled = pooled / (np.linalg.norm(pooled) or 1.0)
-            out.append(Encoded(hidden, tuple(tuple(o) for o in encoding.offsets), pooled))
+            offsets = tuple((int(a), int(b)) for a, b in encoding.offsets)
+            out.append(Encoded(hidden, offsets, pooled))
         return out
 
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 from spacy.tokens import Span, Token
 
-from newsevents.coder import clauses, nominal
+from newsevents import clauses
+from newsevents.coder import nominal
 from newsevents.learned.encoder import DIM, Encoded
 from newsevents.records import Actor
 
@@ -85,6 +86,8 @@ class SentenceView:
     encoded: Encoded | None
     actors: dict[int, Actor]  # noun-phrase head index -> resolved actor
     fired: dict[int, frozenset[str]]  # token index -> CAMEO roots the dictionary gave it
+    # trigger index -> the heads the dictionary made source and target of its events there
+    dictionary_roles: dict[int, tuple[frozenset[int], frozenset[int]]]
 
     def span_vector(self, token: Token) -> np.ndarray:
         if self.encoded is None:
@@ -171,6 +174,9 @@ def role_features(trigger: Token, head_index: int, event_type: str, view: Senten
                float(rule.startswith("agent")), float(rule == "unknown")]
             + _one_hot(actor.sector, SECTORS) + _one_hot(head.ent_type_ or None, ENTITIES)
             + _one_hot(event_type, TYPES) + [float(trigger.pos_ == "NOUN")])
+    sources, targets = view.dictionary_roles.get(trigger.i, (frozenset(), frozenset()))
+    hand += [float(head_index in sources), float(head_index in targets),
+             float(trigger.i in view.dictionary_roles)]
     hand_vector = np.asarray(hand, dtype=np.float32)
     if family == "sparse":
         words = np.zeros(256, dtype=np.float32)

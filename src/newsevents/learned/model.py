@@ -38,6 +38,9 @@ class Linear:
     scale: np.ndarray
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
+        if rows.shape[1] != self.mean.shape[0]:
+            raise ModelError(f"the learned coder's weights expect {self.mean.shape[0]} features "
+                             f"and this version makes {rows.shape[1]}: run `make train`")
         return np.asarray(((rows - self.mean) / self.scale) @ self.weights.T + self.bias)
 
 
@@ -60,6 +63,11 @@ class CoderModel:
     def source_threshold(self) -> float:
         """The best candidate is the source when P(source) is at least this (tuned on dev)."""
         return float(self.meta.get("source_threshold", 0.5))
+
+    @property
+    def dictionary_backoff(self) -> bool:
+        """Take the dictionary's source or target where the learned heads choose none."""
+        return bool(self.meta.get("dictionary_backoff", False))
 
     @property
     def target_threshold(self) -> float:

@@ -252,7 +252,7 @@ def calibration(documents: Sequence[GoldDocument], coded: Sequence[Sequence[Any]
         pairs = one_to_one(mine, gold, lambda s, g: matches(s, g, "full"))
         hit = {c for c, _ in pairs}
         for n, scored in enumerate(mine):
-            raw.append(scored.event.confidence)
+            raw.append(scored.event.confidence if scored.event is not None else 0.0)
             right.append(float(n in hit))
     if len(raw) < 20:
         return np.asarray([], dtype=np.float32), np.asarray([], dtype=np.float32)
@@ -298,7 +298,7 @@ def train_family(family: str, train: Sequence[GoldDocument], dev: Sequence[GoldD
         fit_linear(examples.role_rows, examples.target_labels, c_role, binary=True),
         np.asarray([], dtype=np.float32), np.asarray([], dtype=np.float32), meta)
     for key, grid in (("none_max", NONE_MAX_GRID), ("target_threshold", ROLE_GRID),
-                      ("source_threshold", ROLE_GRID)):
+                      ("source_threshold", ROLE_GRID), ("dictionary_backoff", (0.0, 1.0))):
         best = (-1.0, 0.5)  # each cut in turn, at the value that gives the best dev F1
         for value in grid:
             meta[key] = value

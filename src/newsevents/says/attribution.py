@@ -15,7 +15,7 @@ import re
 
 from spacy.tokens import Span, Token
 
-from newsevents.coder import clauses
+from newsevents import clauses
 
 _MEDIA = re.compile(r"\b(?:state[- ](?:run|owned|controlled|affiliated|backed)?\s*(?:tv|"
                     r"television|media|radio|press|papers?|newspapers?|news agency|"

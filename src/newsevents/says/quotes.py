@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from newsevents.coder import clauses
+from newsevents import clauses
 from newsevents.records import Actor
 from newsevents.says.attribution import claim_type, claimant
 

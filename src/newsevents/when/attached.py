@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from newsevents.coder import clauses
+from newsevents import clauses
 
 _CLAUSE_LINKS = frozenset({"xcomp", "conj", "advcl", "dobj", "obj", "nsubj", "nsubjpass",
                            "attr", "pobj"})

@@ -19,7 +19,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span
 
-from newsevents.coder import clauses
+from newsevents import clauses
 from newsevents.when.expressions import TimeValue, resolve_expression
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from newsevents.coder import clauses
+from newsevents import clauses
 from newsevents.records import Actor
 from newsevents.where.gazetteer import Gazetteer, Place
 
