@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 from newsevents.cli import app
 from tests.conftest import SEED
 
-
 LEARNED_MISSES = {
     "test_the_crackdown_kills_and_arrests": "the learned role head finds no doer for "
     "'arresting', three clauses from 'Tehran'",

@@ -115,7 +115,15 @@ def hypothetical(verb: Token) -> bool:
     head = verb.head
     if verb.dep_ in ("xcomp", "ccomp") and head.lemma_.lower() in INTENT_VERBS:
         return True
+    if purpose_infinitive(verb) and hypothetical(head):
+        return True  # "will visit Kyiv *to meet* the president": the meeting is not done yet
     return verb.dep_ == "conj" and head.i != verb.i and hypothetical(head)
+
+
+def purpose_infinitive(verb: Token) -> bool:
+    """"… *to meet* the president": an infinitive clause of purpose or complement."""
+    return verb.dep_ in ("advcl", "xcomp") and verb.head.i != verb.i and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
 def reporting_verb(verb: Token) -> Token | None:

@@ -40,7 +40,7 @@ def get_nlp(settings: NlpSettings) -> Language:
 
 @cache
 def coding_pipeline(model: str, dictionaries: DictionarySettings,
-                    coder: CoderSettings | None = None) -> Language:
+                    coder: CoderSettings | None = None, processes: int = 1) -> Language:
     """The model with newsevents' coder as its last component (a second copy, loaded once
     per process), so that `nlp.pipe(n_process=N)` codes in the worker processes too."""
     nlp = spacy.load(model)
@@ -52,7 +52,10 @@ def coding_pipeline(model: str, dictionaries: DictionarySettings,
     config: dict[str, object] = {"use_builtin": dictionaries.use_builtin,
                                  "overlays": list(dictionaries.overlays)}
     if coder is not None:
-        config.update(engine=coder.engine, min_confidence=coder.min_confidence)
+        from newsevents.learned.encoder import encoder_threads
+
+        config.update(engine=coder.engine, min_confidence=coder.min_confidence,
+                      threads=encoder_threads(coder.encoder_threads, processes))
     nlp.add_pipe("newsevents_coder", config=config)
     return nlp
 

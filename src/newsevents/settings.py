@@ -40,6 +40,7 @@ class DictionarySettings:
 class CoderSettings:
     engine: str
     min_confidence: float
+    encoder_threads: int
 
     def __post_init__(self) -> None:
         if self.engine not in ("learned", "dictionary"):
@@ -47,6 +48,8 @@ class CoderSettings:
                                 f"{self.engine!r}")
         if not 0.0 <= self.min_confidence <= 1.0:
             raise SettingsError("coder.min_confidence must be between 0 and 1")
+        if self.encoder_threads < 0:
+            raise SettingsError("coder.encoder_threads must be 0 (automatic) or more")
 
 
 @dataclass(slots=True, frozen=True)

@@ -314,12 +314,11 @@ class ActorResolver:
 def paragraph_numbers(sentences: list[Span]) -> dict[int, int]:
     """Sentence index -> paragraph number; a blank line starts a paragraph."""
     out, paragraph = {}, 0
+    text = sentences[0].doc.text if sentences else ""  # built once: Doc.text is a join
     for index, sentence in enumerate(sentences):
         if index:
-            text = sentence.doc.text
-            gap = text[len(text[:sentences[index - 1].end_char].rstrip()):
-                       sentence.start_char + len(sentence.text) - len(sentence.text.lstrip())]
-            paragraph += "\n\n" in gap
+            paragraph += "\n\n" in text[sentences[index - 1].end_char - 2:
+                                          sentence.start_char + 2]
         out[index] = paragraph
     return out
 

@@ -117,12 +117,13 @@ class CoderComponent(_Base):
     """Codes events: doc._.newsevents_events (and doc._.newsevents_actors)."""
 
     def __init__(self, nlp: Language, name: str, use_builtin: bool, overlays: list[str],
-                 engine: str, min_confidence: float) -> None:
+                 engine: str, min_confidence: float, threads: int = 1) -> None:
         super().__init__(nlp, name, use_builtin, overlays)
         if engine not in ENGINES:
             raise ValueError(f"newsevents_coder: engine must be one of {ENGINES}, not "
                              f"{engine!r}")
-        self.config.update(engine=engine, min_confidence=float(min_confidence))
+        self.config.update(engine=engine, min_confidence=float(min_confidence),
+                           threads=int(threads))
 
     def __call__(self, doc: Doc) -> Doc:
         if doc.user_data.get(FAILED):
@@ -134,7 +135,8 @@ class CoderComponent(_Base):
                                    str(self.config["engine"]),
                                    float(self.config["min_confidence"]),  # type: ignore[arg-type]
                                    doc._.newsevents_id or "doc", document_day(doc),
-                                   document_day(doc, "newsevents_page_date"))
+                                   document_day(doc, "newsevents_page_date"),
+                                   int(self.config.get("threads", 1)))  # type: ignore[call-overload]
         except (NewsEventsError, OSError, MemoryError):
             raise  # the run cannot go on (no model, no memory): stop with its message
         except Exception as exc:  # one document's crash costs that document, never the run
@@ -207,9 +209,10 @@ _DEFAULTS = package_defaults().coder
 @Language.factory("newsevents_coder",
                   default_config={"use_builtin": True, "overlays": [],
                                   "engine": _DEFAULTS.engine,
-                                  "min_confidence": _DEFAULTS.min_confidence},
+                                  "min_confidence": _DEFAULTS.min_confidence,
+                                  "threads": 1},
                   requires=["token.dep", "token.pos", "token.lemma", "doc.sents"],
                   assigns=["doc._.newsevents_records"])
 def make_coder(nlp: Language, name: str, use_builtin: bool, overlays: list[str],
-               engine: str, min_confidence: float) -> CoderComponent:
-    return CoderComponent(nlp, name, use_builtin, overlays, engine, min_confidence)
+               engine: str, min_confidence: float, threads: int) -> CoderComponent:
+    return CoderComponent(nlp, name, use_builtin, overlays, engine, min_confidence, threads)

@@ -19,10 +19,10 @@ ENGINES = ("learned", "dictionary")
 
 
 def code_document(doc: Doc, lexicon: Lexicon, engine: str, min_confidence: float,
-                  article_id: str, day: date | None, page_date: date | None
-                  ) -> CodingResult:
+                  article_id: str, day: date | None, page_date: date | None,
+                  threads: int = 1) -> CodingResult:
     if engine == "learned":
-        return LearnedCoder(lexicon, min_confidence=min_confidence).code(
+        return LearnedCoder(lexicon, min_confidence=min_confidence, threads=threads).code(
             doc, article_id, day, page_date)
     # the dictionary engine's confidence ranks a sentence's events; it is not a calibrated
     # probability, so the threshold (which is one) does not apply to it

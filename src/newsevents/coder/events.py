@@ -388,7 +388,10 @@ class _TimeContext:
 
     def event_date(self, trigger: Token, kind: str, sentence: Span
                    ) -> tuple[str | None, str | None]:
-        future = kind != "nominal" and _future(trigger)
+        # a nominal event is as future as the verb it hangs on ("will hold *talks* Monday")
+        future = _future(trigger) if kind != "nominal" else (
+            trigger.dep_ in ("dobj", "nsubj", "nsubjpass", "attr", "pobj") and
+            _future(trigger.head if trigger.dep_ != "pobj" else trigger.head.head))
         for expression in attached_expressions(trigger, sentence):
             value = resolve_expression(expression.text, self.base, future)
             if value is not None:
@@ -419,7 +422,8 @@ def _future(trigger: Token) -> bool:
     for _ in range(2):
         if clauses.future_aux(node):
             return True
-        if node.dep_ != "xcomp" or node.head.i == node.i:
+        if not (node.dep_ == "xcomp" or clauses.purpose_infinitive(node)) or \
+                node.head.i == node.i:
             return False
         if node.head.lemma_.lower() in ("due", "schedule", "set", "plan", "expect", "intend"):
             return True
@@ -504,10 +508,10 @@ def _coded_all(token: Token, actors: dict[int, Actor], own: frozenset[str] | set
 
 def _doers_own(source: Actor, target: Actor, sentence: Span) -> bool:
     """The target is the doer itself or its own people: a pronoun with the doer's code, or a
-    phrase opened by a possessive pronoun in the doer's country ("its troops")."""
+    phrase opened by a possessive pronoun in the doer's country, or in none ("its troops")."""
     if (target.rule or "").startswith("pronoun"):
         return target.code == source.code
-    if target.span is None or target.country is None or target.country != source.country:
+    if target.span is None or target.country not in (None, source.country):
         return False
     first = sentence.doc.char_span(target.span[0], target.span[1], alignment_mode="expand")
     return first is not None and first[0].lower_ in POSSESSIVE_PRONOUNS

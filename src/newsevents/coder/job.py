@@ -71,7 +71,7 @@ class CodeArticles:
         Articles for which `skip` says so pass through uncoded (already stored ones).
         """
         nlp = coding_pipeline(self.settings.nlp.model, self.settings.dictionaries,
-                              self.settings.coder)
+                              self.settings.coder, self.settings.nlp.n_process)
         load_lexicon(self.settings.dictionaries)  # loaded before spaCy starts its workers,
         load_gazetteer()  # so that forked workers share them
         register_extensions()

@@ -63,7 +63,8 @@ class Analysis:
 
 
 def analyse(doc: Doc, engine: EventCoder, article_id: str, day: date | None,
-            page_date: date | None, nouns: frozenset[str], family: str) -> Analysis:
+            page_date: date | None, nouns: frozenset[str], family: str,
+            threads: int = 1) -> Analysis:
     events = engine.code(doc, article_id, day, page_date)
     fired: dict[int, set[str]] = {}
     roles: dict[int, tuple[set[int], set[int]]] = {}
@@ -91,7 +92,8 @@ def analyse(doc: Doc, engine: EventCoder, article_id: str, day: date | None,
         chosen.append(found if any(a.code for a in local.values()) else ())
         locals_.append(local)
     texts = [s.text for s, found in zip(sentences, chosen, strict=True) if found]
-    encoded = iter(load_encoder().encode(texts) if family == "minilm" and texts else [])
+    encoded = iter(load_encoder(threads).encode(texts) if family == "minilm" and texts
+                   else [])
     views = []
     for sentence, found, local in zip(sentences, chosen, locals_, strict=True):
         vector = next(encoded) if found and family == "minilm" else None
@@ -143,8 +145,11 @@ class LearnedCoder:
     """Codes one parsed document with the learned heads (`coder.engine = "learned"`)."""
 
     def __init__(self, lexicon: Lexicon, model: CoderModel | None = None,
-                 min_confidence: float = 0.0, codebook: Codebook | None = None) -> None:
+                 min_confidence: float = 0.0, codebook: Codebook | None = None,
+                 threads: int = 1) -> None:
+        """`threads`: the sentence encoder's threads (its results do not depend on them)."""
         self.model = model or load_model()
+        self.threads = threads
         self.codebook = codebook or load_codebook()
         self.engine = EventCoder(lexicon, self.codebook, intents=False, rank=False)
         self.min_confidence = min_confidence
@@ -153,7 +158,7 @@ class LearnedCoder:
              page_date: date | None = None) -> CodingResult:
         model = self.model
         analysis = analyse(doc, self.engine, article_id, day, page_date, model.nouns,
-                           model.family)
+                           model.family, self.threads)
         dropped: Counter[str] = Counter()
         events: list[Event] = []
         for item in self.classify(doc, analysis):

