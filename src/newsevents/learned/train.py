@@ -327,7 +327,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--family", choices=["minilm", "sparse", "both"], default="minilm")
     parser.add_argument("--out", type=Path,
                         default=Path("src/newsevents/data/learned/coder.npz"))
-    parser.add_argument("--c-trigger", type=float, default=0.05)
+    parser.add_argument("--c-trigger", type=float, default=0.01)
     parser.add_argument("--c-role", type=float, default=0.1)
     parser.add_argument("--report", type=Path, default=None)
     args = parser.parse_args(argv)
