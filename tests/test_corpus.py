@@ -120,3 +120,16 @@ def test_the_doubly_annotated_articles_are_in_the_corpus() -> None:
     second = {d.doc_id for d in read_corpus(CORPUS / "agreement" / "second.jsonl")}
     final = {d.doc_id for d in load_corpus(corpus_files(CORPUS))}
     assert len(first) >= 40 and first == second and first <= final
+
+
+def test_eval_events_names_a_bad_file_and_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from newsevents.cli import app
+
+    path = _write(tmp_path, _record(), _record(doc_id="x", events=[{**EVENT, "plover": "WAR"}]))
+    result = CliRunner().invoke(app, ["eval", "events", "--file", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:2: event 1: type 'WAR' is not one of the 16 PLOVER types" in result.stderr
+    bad_split = CliRunner().invoke(app, ["eval", "events", "--split", "holdout"])
+    assert bad_split.exit_code == 1 and "--split must be dev or test" in bad_split.stderr
