@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
@@ -127,7 +128,7 @@ class EventCoder:
         self.last_quotes = [
             Quote(Quote.make_id(article_id, q.span), article_id, q.speaker, q.text, q.span,
                   q.anonymous, q.kind) for q in find_quotes(doc, self._speaker, sentences)]
-        self.last_events = _unique(events)
+        self.last_events = unique_events(events)
         return self.last_events
 
     def modifier_actor(self, token: Token) -> Actor | None:
@@ -544,7 +545,8 @@ def _subject_text(verb: Token) -> str | None:
     return head.doc[head.left_edge.i: head.i + 1].text
 
 
-def _unique(events: list[Event]) -> list[Event]:
+def unique_events(events: Sequence[Event]) -> list[Event]:
+    """The events in order, each event id once."""
     seen: set[str] = set()
     out = []
     for event in events:

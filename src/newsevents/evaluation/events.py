@@ -114,12 +114,25 @@ class Tally:
     matched_coded: int = 0
     matched_gold: int = 0
 
+    def add(self, coded: int, gold: int, matched: int) -> None:
+        """One document's counts (a one-to-one match counts on both sides)."""
+        self.coded += coded
+        self.gold += gold
+        self.matched_coded += matched
+        self.matched_gold += matched
+
     def figures(self) -> dict[str, float]:
         precision = self.matched_coded / self.coded if self.coded else 0.0
         recall = self.matched_gold / self.gold if self.gold else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         return {"precision": round(precision, 4), "recall": round(recall, 4),
                 "f1": round(f1, 4)}
+
+
+def _level_figures(tallies: dict[str, Tally]) -> dict[str, float]:
+    """`type_precision`, …, `full_f1`."""
+    return {f"{level}_{key}": value for level in LEVELS
+            for key, value in tallies[level].figures().items()}
 
 
 def _agreement(pairs: list[tuple[Scored, GoldEvent]]) -> dict[str, float | None]:
@@ -157,11 +170,7 @@ def score_documents(documents: Sequence[GoldDocument], coded: Sequence[Sequence[
         mine = scored_events(events)
         for level in LEVELS:
             pairs = one_to_one(mine, gold, fits(level))
-            tally = tallies[level]
-            tally.coded += len(mine)
-            tally.gold += len(gold)
-            tally.matched_coded += len(pairs)
-            tally.matched_gold += len(pairs)
+            tallies[level].add(len(mine), len(gold), len(pairs))
             if level == "full":
                 full_pairs.extend((mine[c], gold[g]) for c, g in pairs)
                 right = {c for c, _ in pairs}
@@ -180,9 +189,7 @@ def score_documents(documents: Sequence[GoldDocument], coded: Sequence[Sequence[
     report: dict[str, Any] = {"n": len(documents),
                               "gold_events": tallies["full"].gold,
                               "coded_events": tallies["full"].coded}
-    for level in LEVELS:
-        for key, value in tallies[level].figures().items():
-            report[f"{level}_{key}"] = value
+    report.update(_level_figures(tallies))
     report.update(_agreement(full_pairs))
     report["reliability"] = [[low, n, round(hit / n, 4) if n else None]
                              for low, (n, hit) in sorted(bands.items())]
@@ -283,14 +290,8 @@ def agreement(first: Sequence[GoldDocument], second: Sequence[GoldDocument],
         mine = annotations_as_coded(other, sentences(other.text))
         for level in LEVELS:
             pairs = one_to_one(mine, gold, fits(level))
-            tally = tallies[level]
-            tally.coded += len(mine)
-            tally.gold += len(gold)
-            tally.matched_coded += len(pairs)
-            tally.matched_gold += len(pairs)
+            tallies[level].add(len(mine), len(gold), len(pairs))
     report: dict[str, Any] = {"documents": len(both), "first_events": tallies["full"].gold,
                               "second_events": tallies["full"].coded}
-    for level in LEVELS:
-        for key, value in tallies[level].figures().items():
-            report[f"{level}_{key}"] = value
+    report.update(_level_figures(tallies))
     return report

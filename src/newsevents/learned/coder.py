@@ -24,7 +24,13 @@ from spacy.tokens import Doc, Span, Token
 
 from newsevents import clauses
 from newsevents.cameo import Codebook, UnknownCameoCode, load_codebook
-from newsevents.coder.events import Candidate, EventCoder, coded_inside, doers_own
+from newsevents.coder.events import (
+    Candidate,
+    EventCoder,
+    coded_inside,
+    doers_own,
+    unique_events,
+)
 from newsevents.coder.geography import affiliation, split_code
 from newsevents.dictionaries.lexicon import Lexicon
 from newsevents.dictionaries.verbs import Code
@@ -165,14 +171,15 @@ class LearnedCoder:
             view = analysis.views[item.sentence]
             trigger = doc[item.trigger]
             roles = self.roles(trigger, item.event_type, view)
-            made = self.resolve(trigger, item, roles, view, article_id, dropped)
+            made = self.resolve(trigger, item, roles, view, article_id, dropped,
+                                analysis.dictionary_events)
             for event in made:
                 if event.confidence < self.min_confidence:
                     dropped["below the confidence threshold"] += 1
                     continue
                 events.append(event)
         engine = self.engine
-        return CodingResult(tuple(_unique(events)), dict(engine.last_actors),
+        return CodingResult(tuple(unique_events(events)), dict(engine.last_actors),
                             tuple(engine.last_quotes), engine.last_published,
                             tuple(sorted(dropped.items())))
 
@@ -219,12 +226,13 @@ class LearnedCoder:
         return Roles(source, target, sure_source, sure_target)
 
     def resolve(self, trigger: Token, item: Classified, roles: Roles, view: SentenceView,
-                article_id: str, dropped: Counter[str]) -> list[Event]:
+                article_id: str, dropped: Counter[str],
+                dictionary: Sequence[Event] = ()) -> list[Event]:
         doc = trigger.doc
         actors = view.actors
         sources = self._side(doc, roles.source, actors, as_doer=True)
         targets = self._side(doc, roles.target, actors, as_doer=False)
-        code = self._cameo(trigger, item.event_type, view)
+        code = self._cameo(trigger, item.event_type, dictionary)
         raw = item.probability * roles.source_probability * roles.target_probability
         confidence = round(self.model.calibrated(raw), 3)
         kind = "nominal" if trigger.pos_ == "NOUN" else "verb"
@@ -261,16 +269,13 @@ class LearnedCoder:
                 out.append(self.engine.resolver_as_doer(token, actor) if as_doer else actor)
         return out or [None]
 
-    def _cameo(self, trigger: Token, event_type: str, view: SentenceView) -> str:
+    def _cameo(self, trigger: Token, event_type: str, dictionary: Sequence[Event]) -> str:
         """The dictionary's own code when it fired here with this type, else the code the
         training data gives this type (and this word)."""
-        for event in self.engine_events_at(trigger):
-            if self._plover(event.cameo) == event_type:
+        for event in dictionary:
+            if event.trigger_span[0] == trigger.idx and self._plover(event.cameo) == event_type:
                 return event.cameo
         return self.model.cameo_for(event_type, trigger.lemma_.lower())
-
-    def engine_events_at(self, trigger: Token) -> list[Event]:
-        return [e for e in self.engine.last_events if e.trigger_span[0] == trigger.idx]
 
     def _plover(self, code: str) -> str | None:
         try:
@@ -304,13 +309,3 @@ def _placed_roles(event: Event, article_id: str, index: int, start: int) -> Even
     return replace(event, source=source, target=target, event_id=Event.make_id(
         article_id, index, event.cameo, source.code if source else None,
         target.code if target else None, start))
-
-
-def _unique(events: Sequence[Event]) -> list[Event]:
-    seen: set[str] = set()
-    out = []
-    for event in events:
-        if event.event_id not in seen:
-            seen.add(event.event_id)
-            out.append(event)
-    return out

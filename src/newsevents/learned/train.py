@@ -204,23 +204,23 @@ def cameo_table(documents: Sequence[GoldDocument], parsed: Sequence[tuple[Doc, A
     return table
 
 
-def parse_all(documents: Sequence[GoldDocument], engine: EventCoder, nouns: frozenset[str],
-              family: str) -> list[tuple[Doc, Analysis]]:
+def parse_documents(documents: Sequence[GoldDocument]) -> list[Doc]:
+    """The documents parsed once, for both the trigger nouns and the examples."""
     nlp = load_model(load_settings().nlp.model)
-    out = []
-    for document, doc in zip(documents, nlp.pipe([d.text for d in documents], batch_size=32),
-                             strict=True):
-        out.append((doc, analyse(doc, engine, document.doc_id, _day(document), None, nouns,
-                                 family, THREADS)))
-    return out
+    return list(nlp.pipe([d.text for d in documents], batch_size=32))
 
 
-def trigger_nouns(documents: Sequence[GoldDocument]) -> frozenset[str]:
+def analyse_all(documents: Sequence[GoldDocument], docs: Sequence[Doc], engine: EventCoder,
+                nouns: frozenset[str], family: str) -> list[tuple[Doc, Analysis]]:
+    return [(doc, analyse(doc, engine, document.doc_id, _day(document), None, nouns, family,
+                          THREADS))
+            for document, doc in zip(documents, docs, strict=True)]
+
+
+def trigger_nouns(documents: Sequence[GoldDocument], docs: Sequence[Doc]) -> frozenset[str]:
     """Nouns annotated as triggers in training ("the *siege*", "a *crackdown*")."""
-    nlp = load_model(load_settings().nlp.model)
     nouns: set[str] = set()
-    for document, doc in zip(documents, nlp.pipe([d.text for d in documents], batch_size=32),
-                             strict=True):
+    for document, doc in zip(documents, docs, strict=True):
         for event in document.events:
             span = doc.char_span(event.offset, event.offset + len(event.in_sentence),
                                  alignment_mode="expand")
@@ -284,8 +284,9 @@ def train_family(family: str, train: Sequence[GoldDocument], dev: Sequence[GoldD
                  c_trigger: float, c_role: float) -> tuple[CoderModel, dict[str, Any]]:
     lexicon = load_lexicon(load_settings().dictionaries)
     engine = EventCoder(lexicon, intents=False, rank=False)
-    nouns = trigger_nouns(train)
-    parsed = parse_all(train, engine, nouns, family)
+    docs = parse_documents(train)
+    nouns = trigger_nouns(train, docs)
+    parsed = analyse_all(train, docs, engine, nouns, family)
     examples = collect(train, parsed, family)
     log.info("%s: %d trigger rows (%d events), %d role rows; unaligned %s", family,
              len(examples.trigger_rows), sum(1 for y in examples.trigger_labels if y),
