@@ -6,12 +6,12 @@ STAMP := $(VENV)/.installed
 SEED := ../shared/data/seed/page.txt
 DEMO_DB ?= demo.duckdb
 
-.PHONY: demo test lint bench install clean train
+.PHONY: demo test lint bench install clean train browser
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,train]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,train]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -25,7 +25,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench tools
 	$(BIN)/mypy
 
-test: lint
+# The dashboard's browser tests drive Debian's chromium through Playwright (no browser download).
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; else \
+		echo "the browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
+
+test: lint browser
 	$(BIN)/pytest
 
 # The learned coder's weights, from the annotated corpus (seeded, deterministic).

@@ -8,24 +8,22 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from newsevents.errors import NewsEventsError
-from newsevents.gdelt import gdelt_row
-from newsevents.ingest.job import IngestSummary, ingest, read_articles
-from newsevents.ingest.readers import Outcome
-from newsevents.records import IngestFailure
+from newsevents import __version__
+from newsevents.errors import NewsEventsError, QueryError
 from newsevents.settings import Settings, load_settings
-from newsevents.store import Store
-from newsevents.store.duckdb_store import EventQuery
+
+if TYPE_CHECKING:  # the heavy modules load inside the commands that need them
+    from rich.progress import Progress
+
+    from newsevents.analysis.query import EventFilter
+    from newsevents.ingest.job import IngestSummary
 
 app = typer.Typer(
-    add_completion=False,
     no_args_is_help=True,
     help="newsevents: who did what to whom, when and where, from news text, offline.",
 )
@@ -57,6 +55,20 @@ class EventFormat(StrEnum):
     gdelt = "gdelt"
 
 
+class ExportFormat(StrEnum):
+    parquet = "parquet"
+    csv = "csv"
+    jsonl = "jsonl"
+    gdelt = "gdelt"
+
+
+class Period(StrEnum):
+    day = "day"
+    week = "week"
+    month = "month"
+    year = "year"
+
+
 DateOption = Annotated[
     str | None,
     typer.Option("--date", help="Publication date YYYY-MM-DD for every input (overrides "
@@ -85,9 +97,17 @@ def _settings(path: Path | None, **sections: dict[str, Any]) -> Settings:
         raise _fail(str(exc)) from exc
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        out.print(f"newsevents {__version__}", highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each stage.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
 ) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
@@ -105,6 +125,11 @@ def run(
     settings_file: SettingsOption = None,
 ) -> None:
     """Ingest news into DuckDB and code its events; re-running adds nothing twice."""
+    from newsevents.ingest.job import ingest
+    from newsevents.ingest.sources import estimate_documents
+    from newsevents.records import IngestFailure
+    from newsevents.store import Store
+
     settings = _settings(settings_file, store={"db": db},
                          coder={"min_confidence": min_confidence, "engine": engine})
     day = _given_date(given)
@@ -113,9 +138,9 @@ def run(
         raise _fail(f"no such file or folder: {missing[0]}")
     try:
         with Store(settings.store.db) as store, _progress() as progress:
-            task = progress.add_task("reading", total=None)
+            task = progress.add_task("reading", total=estimate_documents(paths))
 
-            def report(item: Outcome) -> None:
+            def report(item: Any) -> None:
                 progress.advance(task)
                 if isinstance(item, IngestFailure):
                     progress.console.print(f"skipped {item.message}", markup=False,
@@ -130,8 +155,19 @@ def run(
 
 
 def _progress() -> Progress:
+    """Documents done, and an ETA when the inputs' document count can be known up front."""
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     return Progress(SpinnerColumn(), TextColumn("{task.description}: {task.completed} documents"),
-                    TimeElapsedColumn(), console=err, transient=True)
+                    BarColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                    console=err, transient=True)
 
 
 def _print_summary(summary: IngestSummary, db: str, totals: tuple[int, int, int]) -> None:
@@ -140,7 +176,8 @@ def _print_summary(summary: IngestSummary, db: str, totals: tuple[int, int, int]
               f"({rate:.1f} articles/s): {summary.articles_new} new, "
               f"{summary.articles_known} already stored.", highlight=False)
     out.print(f"Dropped {summary.dropped_lines} lines of page furniture. "
-              f"Coded {summary.events_new} new events.", highlight=False)
+              f"Coded {summary.events_new} new events ({summary.clusters_new} new event "
+              "clusters).", highlight=False)
     if summary.failures:
         kinds = ", ".join(f"{k} {n}" for k, n in summary.failure_reasons.most_common())
         out.print(f"Skipped {summary.failures} documents ({kinds}); "
@@ -156,6 +193,10 @@ def articles(
     settings_file: SettingsOption = None,
 ) -> None:
     """List stored articles: id, date, page_date, title, outlet, length, dropped lines."""
+    from rich.table import Table
+
+    from newsevents.store import Store
+
     settings = _settings(settings_file, store={"db": db})
     try:
         with Store(settings.store.db, read_only=True) as store:
@@ -180,76 +221,253 @@ def code(
     output: Annotated[EventFormat, typer.Option("--format")] = EventFormat.jsonl,
     given: DateOption = None,
     min_confidence: MinConfidenceOption = None,
+    min_words: Annotated[int | None, typer.Option(
+        "--min-words", min=1, help="Code documents at least this long (default: "
+        "ingest.min_words; 1 codes a single sentence).")] = None,
     engine: EngineOption = None,
     settings_file: SettingsOption = None,
 ) -> None:
     """Code files or folders and print the events the coder stands behind (those at or above
     the confidence threshold); no database needed."""
-    settings = _settings(settings_file,
+    from newsevents.coder.job import CodeArticles, CodedArticle
+    from newsevents.export import flat_event
+    from newsevents.ingest.job import read_articles
+    from newsevents.records import IngestFailure
+
+    settings = _settings(settings_file, ingest={"min_words": min_words},
                          coder={"min_confidence": min_confidence, "engine": engine})
     day = _given_date(given)
     missing = [p for p in paths if p != "-" and not Path(p).exists()]
     if missing:
         raise _fail(f"no such file or folder: {missing[0]}")
-    from newsevents.coder.job import CodeArticles, CodedArticle
-
-    rows: list[tuple[dict[str, Any], str | None]] = []
+    rows: list[dict[str, Any]] = []
     try:
         for item in CodeArticles(settings, day).run(read_articles(paths, settings)):
             if isinstance(item, IngestFailure):
                 err.print(f"skipped {item.message}", markup=False, highlight=False)
             if not isinstance(item, CodedArticle):
                 continue
-            for event in item.events:
-                rows.append((event.to_dict(), item.article.url or item.article.path))
+            rows += [flat_event(event.to_dict(), item.article) for event in item.events]
     except NewsEventsError as exc:
         raise _fail(str(exc)) from exc
     _print_events(rows, output)
 
 
+ActorFilter = Annotated[str | None, typer.Option(
+    help="Actor code prefix (IRN, IRNGOV) or words of its text, either side.")]
+SourceFilter = Annotated[str | None, typer.Option(help="Like --actor, source side only.")]
+TargetFilter = Annotated[str | None, typer.Option(help="Like --actor, target side only.")]
+CountryFilter = Annotated[str | None, typer.Option(help="ISO alpha-3 of either actor (IRN).")]
+CameoFilter = Annotated[str | None, typer.Option(help="CAMEO code prefix, e.g. 17 or 173.")]
+RootFilter = Annotated[str | None, typer.Option(help="CAMEO root code, 01 to 20.")]
+PloverFilter = Annotated[str | None, typer.Option(help="PLOVER type, e.g. ASSAULT.")]
+SinceFilter = Annotated[str | None, typer.Option(help="From this date, YYYY-MM-DD.")]
+UntilFilter = Annotated[str | None, typer.Option(help="Until this date, YYYY-MM-DD.")]
+PlaceFilter = Annotated[str | None, typer.Option(
+    help="Words of the place name, or the place's ISO alpha-3 country.")]
+TextFilter = Annotated[str | None, typer.Option("--text", help="Words in the sentence.")]
+ConfidenceFilter = Annotated[float | None, typer.Option(
+    "--min-confidence", help="Only events at least this sure, 0 to 1.")]
+UniqueOption = Annotated[bool, typer.Option(
+    "--unique", help="One row per event cluster (the same act reported many times).")]
+
+
+def _filter(**values: Any) -> EventFilter:
+    """The filters, checked; a bad value names its option."""
+    from newsevents.analysis.query import EventFilter
+
+    try:
+        return EventFilter(**values)
+    except QueryError as exc:
+        raise _fail(f"--{exc.option.replace('_', '-')}: {exc.reason}") from exc
+
+
 @app.command()
 def events(
     db: DbOption = None,
-    actor: Annotated[str | None, typer.Option(help="Actor code prefix (IRN, IRNGOV) or "
-                                              "words of its text.")] = None,
-    country: Annotated[str | None, typer.Option(help="ISO alpha-3 of either actor.")] = None,
-    root: Annotated[str | None, typer.Option(help="CAMEO root code, e.g. 17.")] = None,
-    since: Annotated[str | None, typer.Option(help="From this date, YYYY-MM-DD.")] = None,
-    until: Annotated[str | None, typer.Option(help="Until this date, YYYY-MM-DD.")] = None,
+    actor: ActorFilter = None,
+    source: SourceFilter = None,
+    target: TargetFilter = None,
+    country: CountryFilter = None,
+    cameo: CameoFilter = None,
+    root: RootFilter = None,
+    plover: PloverFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    place: PlaceFilter = None,
+    text: TextFilter = None,
+    min_confidence: ConfidenceFilter = None,
+    unique: UniqueOption = False,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many rows.")] = None,
     output: Annotated[EventFormat, typer.Option("--format")] = EventFormat.table,
     settings_file: SettingsOption = None,
 ) -> None:
-    """List stored events, filtered by actor, country, CAMEO root and date range."""
+    """List stored events, filtered; every filter combines with the others."""
+    from newsevents.analysis import database
+    from newsevents.store import Store
+
     settings = _settings(settings_file, store={"db": db})
-    for value in (since, until):
-        _given_date(value)
-    query = EventQuery(actor, country, root, since, until)
+    flt = _filter(actor=actor, source=source, target=target, country=country, cameo=cameo,
+                  root=root, plover=plover, since=since, until=until, place=place, text=text,
+                  min_confidence=min_confidence)
     try:
         with Store(settings.store.db, read_only=True) as store:
-            found = store.events(query)
-            urls = store.article_locations([e["article_id"] for e in found])
+            found = database.events(store.db, flt, limit=limit, unique=unique).rows
     except NewsEventsError as exc:
         raise _fail(str(exc)) from exc
-    _print_events([(e, urls.get(e["article_id"])) for e in found], output)
+    _print_events(found, output)
 
 
-def _print_events(rows: list[tuple[dict[str, Any], str | None]], output: EventFormat) -> None:
+def _print_events(rows: list[dict[str, Any]], output: EventFormat) -> None:
+    from newsevents.export import write_gdelt, write_jsonl
+
     if output is EventFormat.jsonl:
-        for event, _ in rows:
-            sys.stdout.write(json.dumps(event, ensure_ascii=False, default=str) + "\n")
+        write_jsonl(rows, sys.stdout)
     elif output is EventFormat.gdelt:
-        for event, url in rows:
-            sys.stdout.write(gdelt_row(event, url) + "\n")
+        write_gdelt(rows, sys.stdout)
     else:
+        from rich.table import Table
+
         table = Table("date", "cameo", "source", "target", "trigger", "place", "says",
                       "flags", "sentence")
-        for event, _ in rows:
+        for event in rows:
             flags = " ".join(f for f in ("negated", "hypothetical") if event[f])
-            table.add_row(_date_cell(event), event["cameo"], _actor_cell(event["source"]),
-                          _actor_cell(event["target"]), event["trigger"],
-                          _place_cell(event.get("location")), _says_cell(event),
-                          flags, _shorten(event["sentence"], 70))
+            if event.get("num_mentions", 1) > 1:
+                flags += f" ×{event['num_mentions']}"
+            table.add_row(*(_plain(c) for c in (
+                _date_cell(event), event["cameo"],
+                _actor_cell(event["source_code"], event["source_text"]),
+                _actor_cell(event["target_code"], event["target_text"]), event["trigger"],
+                _place_cell(event["place"], event["place_country"]),
+                _says_cell(event["attribution"]), flags.strip(),
+                _shorten(event["sentence"], 70))))
         Console(width=None if out.is_terminal else 200).print(table)
+
+
+def _plain(text: str) -> Any:
+    """A table cell that shows stored text as it is: no markup, no terminal escapes."""
+    from rich.text import Text
+
+    return Text("".join(c if c.isprintable() else " " for c in str(text)))
+
+
+@app.command()
+def export(
+    db: DbOption = None,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="parquet, csv, jsonl or gdelt.")
+                   ] = ExportFormat.jsonl,
+    to: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Write here (parquet needs it; others default to standard output).")
+    ] = None,
+    header: Annotated[bool, typer.Option(help="gdelt only: a first line of column names.")
+                      ] = False,
+    actor: ActorFilter = None,
+    source: SourceFilter = None,
+    target: TargetFilter = None,
+    country: CountryFilter = None,
+    cameo: CameoFilter = None,
+    root: RootFilter = None,
+    plover: PloverFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    place: PlaceFilter = None,
+    text: TextFilter = None,
+    min_confidence: ConfidenceFilter = None,
+    unique: UniqueOption = False,
+    settings_file: SettingsOption = None,
+) -> None:
+    """Write stored events as flat, typed rows: Parquet, CSV, JSON Lines or GDELT 2.0."""
+    from newsevents.export import export_events
+    from newsevents.store import Store
+
+    settings = _settings(settings_file, store={"db": db})
+    flt = _filter(actor=actor, source=source, target=target, country=country, cameo=cameo,
+                  root=root, plover=plover, since=since, until=until, place=place, text=text,
+                  min_confidence=min_confidence)
+    if fmt is ExportFormat.parquet and to is None:
+        raise _fail("--out: parquet is written to a file; name one with --out")
+    if header and fmt is not ExportFormat.gdelt:
+        raise _fail("--header: only for --format gdelt (csv always has one)")
+    try:
+        with Store(settings.store.db, read_only=True) as store:
+            written = export_events(store.db, fmt.value, to, flt, unique=unique, header=header)
+    except NewsEventsError as exc:
+        raise _fail(str(exc)) from exc
+    if to is not None:
+        err.print(f"wrote {written} events to {to}", markup=False, highlight=False)
+
+
+@app.command()
+def aggregate(
+    db: DbOption = None,
+    by: Annotated[Period, typer.Option("--by", help="The period of each row.")] = Period.day,
+    dyad: Annotated[bool, typer.Option("--dyad", help="A row per source-target pair too.")
+                    ] = False,
+    measure: Annotated[str, typer.Option(
+        "--measure", help="Comma-separated: count, goldstein, quad.")] = "count,goldstein,quad",
+    all_mentions: Annotated[bool, typer.Option(
+        "--all-mentions", help="Count every report, not each event cluster once.")] = False,
+    actor: ActorFilter = None,
+    source: SourceFilter = None,
+    target: TargetFilter = None,
+    country: CountryFilter = None,
+    cameo: CameoFilter = None,
+    root: RootFilter = None,
+    plover: PloverFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    place: PlaceFilter = None,
+    min_confidence: ConfidenceFilter = None,
+    output: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
+    settings_file: SettingsOption = None,
+) -> None:
+    """Event counts and Goldstein series per day, week or month (and dyad), each event
+    cluster counted once unless --all-mentions."""
+    from newsevents.analysis import database
+    from newsevents.store import Store
+
+    settings = _settings(settings_file, store={"db": db})
+    flt = _filter(actor=actor, source=source, target=target, country=country, cameo=cameo,
+                  root=root, plover=plover, since=since, until=until, place=place,
+                  min_confidence=min_confidence)
+    measures = tuple(m.strip() for m in measure.split(",") if m.strip())
+    try:
+        with Store(settings.store.db, read_only=True) as store:
+            rows = database.aggregate(store.db, by.value, dyad, measures, flt,
+                                      unique=not all_mentions)
+    except QueryError as exc:
+        raise _fail(f"--{exc.option}: {exc.reason}") from exc
+    except NewsEventsError as exc:
+        raise _fail(str(exc)) from exc
+    if output is TableFormat.jsonl:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+        return
+    from rich.table import Table
+
+    table = Table(*(rows[0].keys() if rows else ("period",)))
+    for row in rows:
+        table.add_row(*(_plain("" if v is None else v) for v in row.values()))
+    Console(width=None if out.is_terminal else 200).print(table)
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535,
+                                             help="Port (default: serve.port).")] = None,
+    host: Annotated[str | None, typer.Option(
+        help="Address to listen on (default: serve.host, 127.0.0.1).")] = None,
+    settings_file: SettingsOption = None,
+) -> None:
+    """The HTTP API and dashboard over a database, read-only."""
+    settings = _settings(settings_file, store={"db": db}, serve={"port": port, "host": host})
+    from newsevents.serve import run_server
+
+    try:
+        run_server(settings.store.db, settings.serve)
+    except NewsEventsError as exc:
+        raise _fail(str(exc)) from exc
 
 
 def _date_cell(event: dict[str, Any]) -> str:
@@ -262,22 +480,18 @@ def _date_cell(event: dict[str, Any]) -> str:
     return f"~{shown}" if precision == "article" else shown
 
 
-def _place_cell(location: dict[str, Any] | None) -> str:
-    if not location:
-        return ""
-    return f"{location.get('name')}, {location.get('country')}"
+def _place_cell(name: str | None, country: str | None) -> str:
+    return "" if not name else f"{name}, {country or '?'}"
 
 
-def _says_cell(event: dict[str, Any]) -> str:
-    attribution = event.get("attribution") or {}
-    kind = attribution.get("type")
+def _says_cell(kind: str | None) -> str:
     return "" if kind in (None, "none") else str(kind)
 
 
-def _actor_cell(actor: dict[str, Any] | None) -> str:
-    if not actor:
+def _actor_cell(code: str | None, text: str | None) -> str:
+    if not text and not code:
         return ""
-    return f"{actor['code'] or '?'} ({_shorten(actor['text'], 30)})"
+    return f"{code or '?'} ({_shorten(text or '', 30)})"
 
 
 def _shorten(text: str, width: int) -> str:

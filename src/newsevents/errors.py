@@ -41,3 +41,12 @@ def raise_or_collect(error: DictionaryError, errors: list[DictionaryError] | Non
     if errors is None:
         raise error
     errors.append(error)
+
+
+class QueryError(NewsEventsError):
+    """A filter or option value that cannot be used; the message names the option."""
+
+    def __init__(self, option: str, reason: str) -> None:
+        super().__init__(f"{option}: {reason}")
+        self.option = option
+        self.reason = reason

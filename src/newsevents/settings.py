@@ -59,6 +59,41 @@ class StoreSettings:
 
 
 @dataclass(slots=True, frozen=True)
+class DedupSettings:
+    window_days: int
+    max_km: float
+    symmetric: tuple[str, ...]
+    keys: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if self.window_days < 0:
+            raise SettingsError("dedup.window_days must be 0 or more")
+        if self.max_km < 0:
+            raise SettingsError("dedup.max_km must be 0 or more")
+        allowed = {"source", "target", "plover", "cameo_root", "cameo"}
+        unknown = [k for k in self.keys if k not in allowed]
+        if unknown or not {"source", "plover"} <= set(self.keys):
+            raise SettingsError("dedup.keys must include \"source\" and \"plover\" and name "
+                                f"only {sorted(allowed)}")
+
+
+@dataclass(slots=True, frozen=True)
+class ServeSettings:
+    host: str
+    port: int
+    row_limit: int
+    time_limit: float
+
+    def __post_init__(self) -> None:
+        if not 0 < self.port < 65536:
+            raise SettingsError("serve.port must be between 1 and 65535")
+        if self.row_limit < 1:
+            raise SettingsError("serve.row_limit must be 1 or more")
+        if self.time_limit <= 0:
+            raise SettingsError("serve.time_limit must be more than 0 seconds")
+
+
+@dataclass(slots=True, frozen=True)
 class EvalSettings:
     gold_dir: str
     dates_places: str
@@ -75,6 +110,8 @@ class Settings:
     coder: CoderSettings
     store: StoreSettings
     eval: EvalSettings
+    dedup: DedupSettings
+    serve: ServeSettings
 
     def with_overrides(self, **sections: dict[str, Any]) -> Settings:
         """A copy with some keys replaced, e.g. `with_overrides(nlp={"model": "en_core_web_md"})`.
@@ -95,7 +132,7 @@ class Settings:
 
 _SECTIONS = {"nlp": NlpSettings, "ingest": IngestSettings,
              "dictionaries": DictionarySettings, "coder": CoderSettings, "store": StoreSettings,
-             "eval": EvalSettings}
+             "eval": EvalSettings, "dedup": DedupSettings, "serve": ServeSettings}
 
 
 def _read_toml(text: str, origin: str) -> dict[str, Any]:

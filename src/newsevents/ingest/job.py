@@ -39,6 +39,7 @@ class IngestSummary:
     failures: int = 0
     failures_new: int = 0
     dropped_lines: int = 0
+    clusters_new: int = 0
     failure_reasons: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
 
@@ -101,5 +102,10 @@ def ingest(
                 summary.failure_reasons[failure_kind(item.reason)] += 1
             if on_outcome is not None:
                 on_outcome(item)
+    if code_events:
+        from newsevents.analysis.clusters import update_clusters
+
+        clustered = update_clusters(store.db, settings.dedup)
+        summary.clusters_new = clustered.new_clusters
     summary.seconds = time.perf_counter() - start
     return summary

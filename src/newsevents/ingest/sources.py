@@ -75,3 +75,30 @@ def expand_paths(paths: Iterable[str], max_bytes: int) -> Iterator[RawDocument |
                 yield _read_limited(str(path), max_bytes)
             except OSError as exc:
                 yield IngestFailure(str(path), f"cannot read: {exc.strerror or exc}")
+
+
+def estimate_documents(paths: Iterable[str]) -> int | None:
+    """How many documents the inputs hold, for a progress bar's ETA, or None when that cannot
+    be known cheaply (standard input, web archives, compressed files, or an unreadable file).
+
+    A JSON Lines file counts its non-blank lines, as its reader does; any other file is one.
+    """
+    total = 0
+    for arg in paths:
+        if arg == STDIN:
+            return None
+        root = Path(arg)
+        try:
+            files = _files_below(root) if root.is_dir() else [root]
+            for path in files:
+                name = path.name.lower()
+                if name.endswith((".gz", ".warc", ".wet")) or not path.is_file():
+                    return None
+                if name.endswith(".jsonl"):
+                    with path.open("rb") as handle:
+                        total += sum(1 for line in handle if line.strip())
+                else:
+                    total += 1
+        except OSError:
+            return None
+    return total

@@ -66,8 +66,8 @@ class Store:
 
     @property
     def version(self) -> int:
-        row = self.db.execute("SELECT max(version) FROM schema_info").fetchone()
-        return int(row[0]) if row and row[0] is not None else 0
+        rows = self.db.execute("SELECT max(version) FROM schema_info").fetchall()
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
     def _migrate(self, read_only: bool) -> None:
         listed = self.db.execute("SELECT table_name FROM duckdb_tables()").fetchall()
@@ -197,8 +197,8 @@ class Store:
     def count(self, table: str) -> int:
         if table not in ("articles", "ingest_errors", "events", "quotes"):
             raise ValueError(table)
-        row = self.db.execute(f"SELECT count(*) FROM {table}").fetchone()
-        return int(row[0]) if row else 0
+        rows = self.db.execute(f"SELECT count(*) FROM {table}").fetchall()
+        return int(rows[0][0]) if rows else 0
 
 
 @dataclass(slots=True, frozen=True)

@@ -77,4 +77,32 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
         )""",
         "CREATE INDEX quotes_article ON quotes (article_id)",
     )),
+    (4, (
+        # One row per event cluster: the events that report the same act (newsevents.clusters).
+        # cluster_id is the event_id of the cluster's first member (its anchor); the anchor's
+        # keys, dates and place are what later events are compared with.
+        """CREATE TABLE event_clusters (
+            cluster_id VARCHAR PRIMARY KEY,
+            source_code VARCHAR,
+            target_code VARCHAR,
+            plover VARCHAR,
+            cameo_root VARCHAR,
+            cameo VARCHAR,
+            date_from DATE,
+            date_to DATE,
+            country VARCHAR,
+            lat DOUBLE,
+            lon DOUBLE,
+            num_mentions INTEGER NOT NULL,
+            num_articles INTEGER NOT NULL,
+            num_sources INTEGER NOT NULL,
+            first_report DATE,
+            last_report DATE
+        )""",
+        """CREATE TABLE cluster_members (
+            event_id VARCHAR PRIMARY KEY,
+            cluster_id VARCHAR NOT NULL
+        )""",
+        "CREATE INDEX cluster_members_cluster ON cluster_members (cluster_id)",
+    )),
 )

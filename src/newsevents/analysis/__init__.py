@@ -1,0 +1,1 @@
+"""Reading a database for analysis: filters, clusters, series."""
