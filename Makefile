@@ -20,6 +20,9 @@ demo: $(STAMP)
 	rm -f $(DEMO_DB)
 	$(BIN)/newsevents run examples/ $(wildcard $(SEED)) --db $(DEMO_DB)
 	$(BIN)/newsevents articles --db $(DEMO_DB) | head -n 12
+	@echo
+	@echo "Explore the events in the dashboard (http://127.0.0.1:8765/) with one command:"
+	@echo "    $(BIN)/newsevents serve --db $(DEMO_DB)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench tools

@@ -11,9 +11,10 @@ import pytest
 
 from newsevents.coder.events import EventCoder
 from newsevents.dictionaries.lexicon import load_lexicon
-from newsevents.gdelt import COLUMNS, gdelt_row
+from newsevents.export import flat_event
+from newsevents.gdelt import COLUMNS, gdelt_cells
 from newsevents.nlp import get_nlp
-from newsevents.records import Event
+from newsevents.records import Article, Event
 from newsevents.says.attribution import attribution_of, claim_type
 from newsevents.settings import load_settings
 from newsevents.when.expressions import resolve_expression
@@ -157,7 +158,9 @@ def test_with_no_place_the_event_is_in_its_doers_country() -> None:
 def test_gdelt_action_geo_columns_carry_the_place() -> None:
     (event,) = [e for e in _events("Lebanese soldiers arrested five men in Tripoli on Monday.")
                 if e.trigger == "arrested"]
-    row = dict(zip(COLUMNS, gdelt_row(event.to_dict(), None).split("\t"), strict=True))
+    cells = gdelt_cells(flat_event(event.to_dict(), Article("t", "t", "")))
+    assert cells is not None
+    row = dict(zip(COLUMNS, cells, strict=True))
     assert row["SQLDATE"] == "20230612"
     assert (row["ActionGeo_Type"], row["ActionGeo_CountryCode"]) == ("4", "LE")  # FIPS
     assert row["ActionGeo_FeatureID"] == "266826"

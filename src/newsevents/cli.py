@@ -247,7 +247,10 @@ def code(
                 err.print(f"skipped {item.message}", markup=False, highlight=False)
             if not isinstance(item, CodedArticle):
                 continue
-            rows += [flat_event(event.to_dict(), item.article) for event in item.events]
+            for event in item.events:
+                record = event.to_dict()
+                rows.append(record if output is EventFormat.jsonl
+                            else flat_event(record, item.article))
     except NewsEventsError as exc:
         raise _fail(str(exc)) from exc
     _print_events(rows, output)
@@ -312,17 +315,21 @@ def events(
                   min_confidence=min_confidence)
     try:
         with Store(settings.store.db, read_only=True) as store:
-            found = database.events(store.db, flt, limit=limit, unique=unique).rows
+            found = database.events(store.db, flt, limit=limit, unique=unique,
+                                    nested=output is EventFormat.jsonl).rows
     except NewsEventsError as exc:
         raise _fail(str(exc)) from exc
     _print_events(found, output)
 
 
 def _print_events(rows: list[dict[str, Any]], output: EventFormat) -> None:
-    from newsevents.export import write_gdelt, write_jsonl
+    """jsonl: the event records of the data contract (docs/design.md); table and gdelt: flat
+    rows (newsevents.analysis.database.FLAT_SELECT)."""
+    from newsevents.export import write_gdelt
 
     if output is EventFormat.jsonl:
-        write_jsonl(rows, sys.stdout)
+        for event in rows:
+            sys.stdout.write(json.dumps(event, ensure_ascii=False, default=str) + "\n")
     elif output is EventFormat.gdelt:
         write_gdelt(rows, sys.stdout)
     else:

@@ -13,6 +13,7 @@ import duckdb
 
 from newsevents.analysis.query import EventFilter, like_escape
 from newsevents.errors import QueryError
+from newsevents.store.duckdb_store import EVENT_COLUMNS
 
 # One flat row per event: every actor field its own column, the article joined in, codes as
 # strings. The exports and the API share it.
@@ -42,7 +43,8 @@ FROM_EVENTS = """
     LEFT JOIN cluster_members m USING (event_id)
     LEFT JOIN event_clusters c ON c.cluster_id = m.cluster_id
 """
-_ORDER = "ORDER BY date NULLS LAST, e.article_id, e.sentence_index, e.trigger_span[1], e.event_id"
+_ORDER = ("ORDER BY COALESCE(e.date, a.published) NULLS LAST, e.article_id, e.sentence_index, "
+          "e.trigger_span[1], e.event_id")
 # One row per cluster: its earliest member that passes the filters.
 _UNIQUE = ("QUALIFY row_number() OVER (PARTITION BY COALESCE(m.cluster_id, e.event_id) "
            "ORDER BY COALESCE(e.date, a.published) NULLS LAST, e.event_id) = 1")
@@ -61,23 +63,33 @@ class Page:
 
 
 def events_sql(flt: EventFilter | None = None, unique: bool = False, limit: int | None = None,
-               offset: int = 0) -> tuple[str, list[Any]]:
-    """The query for flat event rows, oldest first, and its parameters."""
+               offset: int = 0, nested: bool = False) -> tuple[str, list[Any]]:
+    """The query for event rows, oldest first, and its parameters: flat rows, or with `nested`
+    the stored records as `newsevents code` prints them, with their cluster id."""
     where, params = (flt or EventFilter()).sql()
-    sql = f"SELECT {FLAT_SELECT} {FROM_EVENTS} {where} {_UNIQUE if unique else ''} {_ORDER}"
+    columns = FLAT_SELECT
+    if nested:
+        columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS) + \
+            ", COALESCE(m.cluster_id, e.event_id) AS cluster_id"
+    sql = f"SELECT {columns} {FROM_EVENTS} {where} {_UNIQUE if unique else ''} {_ORDER}"
     if limit is not None:
         return sql + " LIMIT ? OFFSET ?", [*params, limit, offset]
     return sql, params
 
 
 def events(db: duckdb.DuckDBPyConnection, flt: EventFilter | None = None,
-           limit: int | None = None, offset: int = 0, unique: bool = False) -> Page:
-    """Events matching the filter, oldest first, as flat rows."""
+           limit: int | None = None, offset: int = 0, unique: bool = False,
+           nested: bool = False) -> Page:
+    """Events matching the filter, oldest first, as flat rows (or stored records)."""
     where, params = (flt or EventFilter()).sql()
     base = f"SELECT e.event_id {FROM_EVENTS} {where} {_UNIQUE if unique else ''}"
     total = _scalar(db, f"SELECT count(*) FROM ({base})", params)
-    sql, params = events_sql(flt, unique, limit, offset)
-    return Page(_rows(db, sql, params), total, limit or total, offset)
+    sql, params = events_sql(flt, unique, limit, offset, nested)
+    rows = _rows(db, sql, params)
+    for row in rows if nested else ():
+        if row["date"] is not None:
+            row["date"] = row["date"].isoformat()
+    return Page(rows, total, limit or total, offset)
 
 
 def event(db: duckdb.DuckDBPyConnection, event_id: str) -> dict[str, Any] | None:

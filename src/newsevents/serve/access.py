@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import suppress
 from typing import TypeVar
 
 import duckdb
@@ -68,10 +69,8 @@ class ReadOnlyDatabase:
             return
         waited = 0.0
         while not future.done() and waited < _CANCEL_GRACE:
-            try:
+            with suppress(duckdb.Error):  # closed meanwhile: the worker is finishing
                 cursor.interrupt()
-            except duckdb.Error:  # closed meanwhile: the worker is finishing
-                pass
             try:
                 future.exception(timeout=0.05)
             except FutureTimeout:
