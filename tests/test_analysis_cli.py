@@ -112,7 +112,7 @@ def test_code_takes_a_single_sentence(tmp_path: Path) -> None:
     one = tmp_path / "one.txt"
     one.write_text("Iran's army attacked Kurdish rebels in northern Iraq on Monday.\n")
     short = _run("code", str(one))
-    assert short.stdout == "" and "too short" in short.stderr
+    assert short.stdout == "" and "no article text: 10 words" in short.stderr
     rows = [json.loads(x) for x in _run("code", str(one), "--min-words", "1").stdout.splitlines()]
     assert any(r["trigger"] == "attacked" for r in rows)
 

@@ -108,7 +108,7 @@ def test_events_are_stored_once_and_filtered(tmp_path: Path) -> None:
     db = str(tmp_path / "n.duckdb")
     assert "Coded" in _run("run", str(SEED), "--db", db).stdout
     again = _run("run", str(SEED), "--db", db).stdout
-    assert "Coded 0 new events." in again
+    assert "Coded 0 new events (0 new event clusters)." in again
     every = [json.loads(x) for x in _run("events", "--db", db, "--format", "jsonl").stdout
              .splitlines()]
     iran = [json.loads(x) for x in _run("events", "--db", db, "--country", "IRN", "--root",

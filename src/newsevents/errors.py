@@ -50,3 +50,12 @@ class QueryError(NewsEventsError):
         super().__init__(f"{option}: {reason}")
         self.option = option
         self.reason = reason
+
+
+class ExportError(NewsEventsError):
+    """An export that cannot be written; the message names the file."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"{path}: {reason}" if path is not None else reason)
+        self.path = None if path is None else str(path)
+        self.reason = reason

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from newsevents.errors import NewsEventsError
+from newsevents.errors import ExportError
 from newsevents.gdelt import as_date
 from newsevents.gdelt import write_gdelt as write_gdelt
 from newsevents.records import Article
@@ -54,15 +54,6 @@ STRING_COLUMNS = (
 _BATCH = 2048
 # Characters some readers take for the end of a line although JSON allows them in a string.
 _JSON_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
-
-
-class ExportError(NewsEventsError):
-    """An export that cannot be written; the message names the file."""
-
-    def __init__(self, path: Path | str | None, reason: str) -> None:
-        super().__init__(f"{path}: {reason}" if path is not None else reason)
-        self.path = path
-        self.reason = reason
 
 
 def flat_event(event: Mapping[str, Any], article: Article) -> dict[str, Any]:
@@ -188,7 +179,7 @@ def _replacing(out: Path) -> Iterator[Path]:
     except OSError as exc:
         raise ExportError(out, f"cannot write: {exc.strerror or exc}") from exc
     finally:
-        pass
+        part.unlink(missing_ok=True)
 
 
 def _query(db: duckdb.DuckDBPyConnection, sql: str, params: list[Any]

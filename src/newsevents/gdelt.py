@@ -142,7 +142,7 @@ KNOWN_GROUPS = {
     "WAS": "ECONOMIC COMMUNITY OF WEST AFRICAN STATES (ECOWAS)", "WBK": "WORLD BANK",
     "WCT": "INTERNATIONAL WAR CRIMES TRIBUNALS", "WEF": "WORLD ECONOMIC FORUM",
     "WFP": "WORLD FOOD PROGRAM", "WHO": "WORLD HEALTH ORGANIZATION",
-    "WTO": "WORLD TRADE ORGANIZATION", "XFM": "OXFAM"
+    "WTO": "WORLD TRADE ORGANIZATION", "XFM": "OXFAM",
 }
 _CAMEO_ISO3 = {"KSV": "XKX"}  # CAMEO's Kosovo code, GeoNames' ISO 3166 user-assigned one
 # Characters that end or split a line or cell in some reader: C0 and C1 controls (tab, CR,
@@ -224,7 +224,8 @@ def _dates(day: date | None) -> list[str]:
     if day is None:
         return ["", "", "", ""]
     fraction = day.year + ((day.month - 1) * 30 + day.day) / 365
-    return [day.strftime("%Y%m%d"), day.strftime("%Y%m"), str(day.year), f"{fraction:.4f}"]
+    return [f"{day.year:04d}{day.month:02d}{day.day:02d}", f"{day.year:04d}{day.month:02d}",
+            str(day.year), f"{fraction:.4f}"]
 
 
 def _timestamp(value: object) -> str:

@@ -52,6 +52,7 @@ class Store:
             self.db = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as exc:
             raise StoreError(f"{self.path}: cannot open database: {exc}") from exc
+        self.db.execute("SET TimeZone = 'UTC'")  # ingested_at is UTC, as GDELT's DATEADDED
         self._migrate(read_only)
 
     def __enter__(self) -> Store:
