@@ -16,7 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import urlencode, urlparse
 
 import duckdb
 import pytest
@@ -192,6 +192,52 @@ def test_events_filter_form(visit: Visit, base_url: str,
         assert country in (source, target)
     total = api(base_url, f"/api/events?country={country}")["total"]
     assert int(page.locator(".pager .total").first.inner_text()) == total == expected
+
+
+def _filter_values(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """A value for each filter of the form that matches some but not all events."""
+    def most(sql: str) -> str:
+        return str(scalar(con, sql + " GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"))
+
+    return {
+        "actor": most("SELECT source.code FROM events WHERE source.code IS NOT NULL"),
+        "source": most("SELECT source.code FROM events WHERE source.code IS NOT NULL"),
+        "target": most("SELECT target.code FROM events WHERE target.code IS NOT NULL"),
+        "country": most("SELECT target.country FROM events WHERE target.country IS NOT NULL"),
+        "cameo": most("SELECT cameo[1:2] FROM events"),
+        "root": most("SELECT cameo_root FROM events"),
+        "plover": most("SELECT plover.event FROM events"),
+        "since": most("SELECT CAST(date AS VARCHAR) FROM events WHERE date IS NOT NULL"),
+        "until": most("SELECT CAST(date AS VARCHAR) FROM events WHERE date IS NOT NULL"),
+        "place": most("SELECT location.country FROM events WHERE location IS NOT NULL"),
+        "min_confidence": "0.5",
+        "q": "said",
+    }
+
+
+@pytest.mark.parametrize("name", ["actor", "source", "target", "country", "cameo", "root",
+                                  "plover", "since", "until", "place", "min_confidence", "q"])
+def test_every_filter_of_the_form_lists_what_the_api_returns(
+        visit: Visit, base_url: str, con: duckdb.DuckDBPyConnection, name: str) -> None:
+    value = _filter_values(con)[name]
+    page = visit.page
+    page.goto(base_url + "/events")
+    field = f"form.filters [name={name}]"
+    if name == "plover":
+        page.select_option(field, value)
+    else:
+        page.fill(field, value)
+    with page.expect_navigation():
+        page.click("form.filters button[type=submit]")
+    assert page.locator(".error").count() == 0, page.locator(".error").first.inner_text()
+    total = api(base_url, "/api/events?" + urlencode({name: value}))["total"]
+    every = scalar(con, "SELECT count(*) FROM events")
+    assert total > 0
+    assert int(page.locator(".pager .total").first.inner_text().replace(",", "")) == total
+    rows = page.locator("table.events tbody tr[data-event-id]")
+    assert rows.count() == min(total, 50)
+    assert name in ("min_confidence", "since", "until", "q") or total < every, \
+        f"{name}={value} should narrow the list"
 
 
 def test_event_page_highlights_the_evidence(visit: Visit, base_url: str) -> None:
