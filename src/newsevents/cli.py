@@ -62,6 +62,11 @@ class ExportFormat(StrEnum):
     gdelt = "gdelt"
 
 
+class Executor(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
 class Period(StrEnum):
     day = "day"
     week = "week"
@@ -122,9 +127,25 @@ def run(
                                          help="Code events as well (needs spaCy).")] = True,
     min_confidence: MinConfidenceOption = None,
     engine: EngineOption = None,
+    executor: Annotated[Executor | None, typer.Option(
+        "--executor", help="Shard the input and run the shards here (local) or on Dask "
+        "workers (dask), writing Parquet parts to --out. Default: one process, no shards.")
+    ] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        help="dask: the address of a running scheduler (default: start a LocalCluster).")
+    ] = None,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="dask: the LocalCluster's worker processes (default: scale.workers).")
+    ] = None,
+    shards_out: Annotated[Path | None, typer.Option(
+        "--out", help="Where shards write their Parquet parts (default: DB.shards/).")] = None,
     settings_file: SettingsOption = None,
 ) -> None:
     """Ingest news into DuckDB and code its events; re-running adds nothing twice."""
+    if executor is not None or scheduler is not None or shards_out is not None:
+        _run_sharded(paths, db, given, events, min_confidence, engine, executor, scheduler,
+                     workers, shards_out, settings_file)
+        return
     from newsevents.ingest.job import ingest
     from newsevents.ingest.sources import estimate_documents
     from newsevents.records import IngestFailure
@@ -152,6 +173,51 @@ def run(
     except NewsEventsError as exc:
         raise _fail(str(exc)) from exc
     _print_summary(summary, settings.store.db, totals)
+
+
+def _run_sharded(paths: list[str], db: str | None, given: str | None, events: bool,
+                 min_confidence: float | None, engine: str | None, executor: Executor | None,
+                 scheduler: str | None, workers: int | None, shards_out: Path | None,
+                 settings_file: Path | None) -> None:
+    """`run --executor local|dask`: shards, Parquet parts, then one load per shard."""
+    from newsevents.scale.executors import DaskExecutor, LocalExecutor, ShardFailure, run_sharded
+    from newsevents.store import Store
+
+    if not events:
+        raise _fail("--no-events: a sharded run always codes events")
+    if scheduler is not None and executor is not Executor.dask:
+        raise _fail("--scheduler: only with --executor dask")
+    settings = _settings(settings_file, store={"db": db}, scale={"workers": workers},
+                         coder={"min_confidence": min_confidence, "engine": engine})
+    day = _given_date(given)
+    out_dir = str(shards_out or Path(settings.store.db + ".shards"))
+    chosen = (DaskExecutor(scheduler, settings.scale.workers) if executor is Executor.dask
+              else LocalExecutor())
+    try:
+        with Store(settings.store.db) as store, _progress() as progress:
+            task = progress.add_task("shards", total=None)
+
+            def report(outcome: Any) -> None:
+                progress.advance(task)
+                if isinstance(outcome, ShardFailure):
+                    progress.console.print(f"shard {outcome.shard_id} failed: {outcome.reason}",
+                                           markup=False, highlight=False)
+
+            summary = run_sharded(paths, settings, store, chosen, out_dir, day, report)
+            totals = (store.count("articles"), store.count("events"), store.count("ingest_errors"))
+    except NewsEventsError as exc:
+        raise _fail(str(exc)) from exc
+    out.print(f"Ran {summary.shards} shards in {summary.seconds:.1f} s: "
+              f"{summary.shards - summary.skipped - len(summary.failed)} coded, "
+              f"{summary.skipped} finished before, {len(summary.failed)} failed. "
+              f"Parts in {out_dir}.", highlight=False)
+    out.print(f"Loaded {summary.loaded.shards} shards: {summary.loaded.articles} new articles, "
+              f"{summary.loaded.events} new events ({summary.clusters_new} new event clusters), "
+              f"{summary.loaded.errors} new ingest errors.", highlight=False)
+    out.print(f"{settings.store.db}: {totals[0]} articles, {totals[1]} events, "
+              f"{totals[2]} ingest errors.", highlight=False)
+    if summary.failed:
+        raise typer.Exit(3)
 
 
 def _progress() -> Progress:

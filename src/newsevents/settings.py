@@ -78,6 +78,19 @@ class DedupSettings:
 
 
 @dataclass(slots=True, frozen=True)
+class ScaleSettings:
+    shard_records: int
+    shard_files: int
+    workers: int
+
+    def __post_init__(self) -> None:
+        if self.shard_records < 1 or self.shard_files < 1:
+            raise SettingsError("scale.shard_records and scale.shard_files must be 1 or more")
+        if self.workers < 1:
+            raise SettingsError("scale.workers must be 1 or more")
+
+
+@dataclass(slots=True, frozen=True)
 class ServeSettings:
     host: str
     port: int
@@ -112,6 +125,7 @@ class Settings:
     eval: EvalSettings
     dedup: DedupSettings
     serve: ServeSettings
+    scale: ScaleSettings
 
     def with_overrides(self, **sections: dict[str, Any]) -> Settings:
         """A copy with some keys replaced, e.g. `with_overrides(nlp={"model": "en_core_web_md"})`.
@@ -132,7 +146,8 @@ class Settings:
 
 _SECTIONS = {"nlp": NlpSettings, "ingest": IngestSettings,
              "dictionaries": DictionarySettings, "coder": CoderSettings, "store": StoreSettings,
-             "eval": EvalSettings, "dedup": DedupSettings, "serve": ServeSettings}
+             "eval": EvalSettings, "dedup": DedupSettings, "serve": ServeSettings,
+             "scale": ScaleSettings}
 
 
 def _read_toml(text: str, origin: str) -> dict[str, Any]:

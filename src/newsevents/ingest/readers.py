@@ -7,10 +7,12 @@ import io
 import json
 import logging
 import re
+import sys
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 import trafilatura
@@ -61,7 +63,7 @@ def read_document(raw: RawDocument, max_bytes: int, clean_records: bool = True
             yield IngestFailure(raw.path, f"bad gzip data: {_one_line(exc)}", content_sha=raw.sha)
             return
     if is_warc(data):
-        yield from read_warc(raw.path, data)
+        yield from read_warc(raw.path, data, raw.records, max_bytes)
         return
     if looks_binary(data):
         yield IngestFailure(raw.path, "binary data, not text, HTML, JSONL or WARC",
@@ -74,7 +76,7 @@ def read_document(raw: RawDocument, max_bytes: int, clean_records: bool = True
         return
     kind = text_kind(text, raw.path)
     if kind is Kind.JSONL:
-        yield from read_jsonl(raw.path, text, clean=clean_records)
+        yield from read_jsonl(raw.path, text, clean=clean_records, records=raw.records)
     elif kind is Kind.HTML:
         yield read_html(raw.path, text)
     else:
@@ -144,13 +146,22 @@ def _as_is(lines: list[str], title: str | None) -> CleanedPage:
     return CleanedPage(paragraphs, title, (), recorded_language(*identify_language(paragraphs)))
 
 
-def read_jsonl(path: str, text: str, clean: bool = True) -> Iterator[Outcome]:
+def read_jsonl(path: str, text: str, clean: bool = True,
+               records: tuple[int, int] | None = None, offset: int = 0) -> Iterator[Outcome]:
     """JSON Lines, one article per line: `text`, and optionally `title`, `date`, `url`, `outlet`.
 
     Each record's path is `file#n` with n its line number; a broken line fails alone. With
     `clean`, each record's text goes through the text-page cleaner; without, it is kept whole.
+    `records` (first, last line number) reads only those lines: one shard of a big file;
+    `offset` is the number of lines before `text` when it is such a shard's lines alone.
+    Lines end at "\n" only: U+2028 and U+0085 are valid inside a JSON string.
     """
-    for number, line in enumerate(text.splitlines(), 1):
+    first, last = records or (1, sys.maxsize)
+    for number, line in enumerate(text.split("\n"), offset + 1):
+        if number < first:
+            continue
+        if number > last:
+            break
         if not line.strip():
             continue
         where = f"{path}#{number}"
@@ -178,14 +189,20 @@ def read_jsonl(path: str, text: str, clean: bool = True) -> Iterator[Outcome]:
             yield _article(where, _as_is(lines, meta.title), meta)
 
 
-def read_warc(path: str, data: bytes) -> Iterator[Outcome]:
+def read_warc(path: str, data: bytes | BinaryIO, records: tuple[int, int] | None = None,
+              max_bytes: int | None = None) -> Iterator[Outcome]:
     """WARC responses (HTML) and WET conversions (text) with their target URI and crawl date.
 
     The crawl date is when the page was viewed, so it becomes `page_date`, never `published`.
+    `data` is the archive's bytes or an open binary file, read record by record.
+    `records` (first, last, counting HTML and text records from 1) reads only those: a shard.
+    A record body over `max_bytes` is refused with a reason, never read whole.
     """
+    first, last = records or (1, sys.maxsize)
     number = 0
     try:
-        for record in ArchiveIterator(io.BytesIO(data)):
+        stream = io.BytesIO(data) if isinstance(data, bytes) else data
+        for record in ArchiveIterator(stream):
             if record.rec_type not in ("response", "resource", "conversion"):
                 continue
             content_type = (record.http_headers.get_header("Content-Type", "")
@@ -195,15 +212,23 @@ def read_warc(path: str, data: bytes) -> Iterator[Outcome]:
             if not is_text and not _HTML_CONTENT.search(content_type.encode()):
                 continue
             number += 1
+            if number < first:
+                continue
+            if number > last:
+                return
             where = f"{path}#{number}"
             url = record.rec_headers.get_header("WARC-Target-URI")
             crawled = _iso_date(record.rec_headers.get_header("WARC-Date"))
-            body = record.content_stream().read()
+            limit = sys.maxsize if max_bytes is None else max_bytes
+            body = record.content_stream().read(limit + 1)
+            if len(body) > limit:
+                yield IngestFailure(where, f"too large: record over {limit:,} bytes")
+                continue
             yield _read_warc_body(where, body, url, crawled, is_text)
     except (ArchiveLoadFailed, gzip.BadGzipFile, OSError, ValueError, zlib.error) as exc:
         yield IngestFailure(f"{path}#{number + 1}", f"broken WARC record: {_one_line(exc)}")
         return
-    if number == 0:
+    if number == 0 and first == 1:
         yield IngestFailure(path, "no HTML or text records in the WARC file")
 
 

@@ -25,6 +25,9 @@ class RawDocument:
 
     path: str
     data: bytes
+    # Only these record numbers (first, last; JSONL lines or WARC records, from 1) of the file:
+    # a shard of a big file. None reads every record.
+    records: tuple[int, int] | None = None
 
     @property
     def sha(self) -> str:

@@ -105,4 +105,15 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
         )""",
         "CREATE INDEX cluster_members_cluster ON cluster_members (cluster_id)",
     )),
+    (5, (
+        # Shards of a sharded run (`run --executor dask|local --out DIR`) already loaded from
+        # their Parquet parts, so that a rerun loads nothing twice.
+        """CREATE TABLE loaded_shards (
+            shard_id VARCHAR PRIMARY KEY,
+            articles INTEGER NOT NULL,
+            events INTEGER NOT NULL,
+            errors INTEGER NOT NULL,
+            loaded_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+        )""",
+    )),
 )

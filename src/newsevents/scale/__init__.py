@@ -1,0 +1,1 @@
+"""Scale-out: shards, Parquet parts, executors (local or Dask) and the loader."""

@@ -1,0 +1,199 @@
+"""Sharded runs: shards, Parquet parts, the loader, the local and Dask executors, reruns and
+faults. Every sharded run must store exactly what the plain single-process run stores."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from newsevents.cli import app
+from newsevents.scale import executors
+from newsevents.scale.shards import plan_shards
+from tests.conftest import EXAMPLES, SEED
+
+runner = CliRunner()
+RECORDS = 24  # Wikinews records in the test corpus
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A folder of 24 Wikinews records and the seed page, settings that cut it into five
+    shards, and the database the plain run stores from it (the reference)."""
+    folder = tmp_path_factory.mktemp("scale")
+    inputs = folder / "in"
+    inputs.mkdir()
+    lines = (EXAMPLES / "wikinews.jsonl").read_text("utf-8").splitlines()[:RECORDS]
+    (inputs / "wikinews.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    (inputs / "seed.txt").write_text(SEED.read_text("utf-8"), "utf-8")
+    settings = folder / "small.toml"
+    settings.write_text("[scale]\nshard_records = 6\nshard_files = 1\n")
+    reference = str(folder / "reference.duckdb")
+    result = runner.invoke(app, ["run", str(inputs), "--db", reference])
+    assert result.exit_code == 0, result.output
+    return {"inputs": str(inputs), "settings": str(settings), "reference": reference,
+            "folder": str(folder)}
+
+
+def _stored(db: str) -> dict[str, set[str]]:
+    with duckdb.connect(db, read_only=True) as con:
+        return {table: {row[0] for row in con.execute(f"SELECT {key} FROM {table}").fetchall()}
+                for table, key in (("articles", "article_id"), ("events", "event_id"),
+                                   ("quotes", "quote_id"), ("cluster_members", "event_id"))}
+
+
+def _counts(db: str) -> tuple[int, ...]:
+    with duckdb.connect(db, read_only=True) as con:
+        return tuple(int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0])
+                     for t in ("articles", "events", "quotes", "event_clusters"))
+
+
+def test_shards_cover_every_record_once(corpus: dict[str, str], tmp_path: Path) -> None:
+    shards = plan_shards([corpus["inputs"]], 6, 1)
+    ranges = [i.records for s in shards for i in s.inputs if i.records]
+    assert ranges == [(1, 6), (7, 12), (13, 18), (19, 24), (25, 30)]
+    assert [i.path for s in shards for i in s.inputs if not i.records] == \
+        [str(Path(corpus["inputs"]) / "seed.txt")]
+    again = plan_shards([corpus["inputs"]], 6, 1)
+    assert [s.shard_id for s in again] == [s.shard_id for s in shards]
+    assert len({s.shard_id for s in shards}) == len(shards)
+
+
+def test_local_executor_stores_what_the_plain_run_stores(corpus: dict[str, str],
+                                                         tmp_path: Path) -> None:
+    db = str(tmp_path / "local.duckdb")
+    args = ["run", corpus["inputs"], "--db", db, "--executor", "local", "--out",
+            str(tmp_path / "parts"), "--settings", corpus["settings"]]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert "Ran 6 shards" in first.stdout and "0 failed" in first.stdout
+    assert _stored(db) == _stored(corpus["reference"])
+    assert _counts(db) == _counts(corpus["reference"])
+    parts = sorted(p.name for p in (tmp_path / "parts" / "shards").iterdir())
+    assert len(parts) == 6 and all((tmp_path / "parts/shards" / p / "_SUCCESS").is_file()
+                                   for p in parts)
+    again = runner.invoke(app, args)
+    assert "0 coded, 6 finished before" in again.stdout
+    assert "Loaded 0 shards: 0 new articles, 0 new events" in again.stdout
+    assert _counts(db) == _counts(corpus["reference"])
+
+
+def test_a_failing_shard_is_reported_and_the_run_goes_on(
+        corpus: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shards = plan_shards([corpus["inputs"]], 6, 1)
+    doomed = shards[2].shard_id
+    real = executors.process_shard
+
+    def flaky(shard, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if shard.shard_id == doomed:
+            raise RuntimeError("disk on fire")
+        return real(shard, *args, **kwargs)
+
+    monkeypatch.setattr(executors, "process_shard", flaky)
+    db = str(tmp_path / "f.duckdb")
+    result = runner.invoke(app, ["run", corpus["inputs"], "--db", db, "--executor", "local",
+                                 "--out", str(tmp_path / "parts"), "--settings",
+                                 corpus["settings"]])
+    assert result.exit_code == 3
+    assert f"shard {doomed} failed: RuntimeError: disk on fire" in result.stderr
+    stored, reference = _stored(db), _stored(corpus["reference"])
+    assert stored["articles"] < reference["articles"]
+    assert len(reference["articles"] - stored["articles"]) == 6, "only the failed shard's six"
+    monkeypatch.setattr(executors, "process_shard", real)
+    rerun = runner.invoke(app, ["run", corpus["inputs"], "--db", db, "--executor", "local",
+                                "--out", str(tmp_path / "parts"), "--settings",
+                                corpus["settings"]])
+    assert rerun.exit_code == 0 and "1 coded, 5 finished before" in rerun.stdout
+    assert _stored(db) == reference
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[tuple[str, list[subprocess.Popen[bytes]]]]:
+    """A real `distributed` scheduler and two workers, each its own process."""
+    dask = str(Path(sys.executable).with_name("dask"))
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                  "--no-dashboard"], **quiet)  # type: ignore[call-overload]
+    workers = [subprocess.Popen([dask, "worker", address, "--nworkers", "1", "--nthreads", "1",
+                                 "--no-dashboard", "--host", "127.0.0.1"],
+                                env={**os.environ, "OMP_NUM_THREADS": "1"}, **quiet)
+               for _ in range(2)]  # type: ignore[call-overload]
+    from distributed import Client
+
+    with Client(address, timeout=60) as client:
+        client.wait_for_workers(2, timeout=60)
+    try:
+        yield address, workers
+    finally:
+        for process in [*workers, scheduler]:
+            process.kill()
+            process.wait()
+
+
+def test_dask_workers_store_what_the_plain_run_stores(
+        corpus: dict[str, str], cluster: tuple[str, list[subprocess.Popen[bytes]]],
+        tmp_path: Path) -> None:
+    address, _ = cluster
+    db = str(tmp_path / "dask.duckdb")
+    result = runner.invoke(app, ["run", corpus["inputs"], "--db", db, "--executor", "dask",
+                                 "--scheduler", address, "--out", str(tmp_path / "parts"),
+                                 "--settings", corpus["settings"]])
+    assert result.exit_code == 0, result.output
+    assert _stored(db) == _stored(corpus["reference"])
+    assert _counts(db) == _counts(corpus["reference"])
+
+
+def test_killed_worker_then_killed_run_lose_and_duplicate_nothing(
+        corpus: dict[str, str], cluster: tuple[str, list[subprocess.Popen[bytes]]],
+        tmp_path: Path) -> None:
+    """kill -9 a worker mid-run: its shard is retried on the other. Then kill -9 a whole run
+    after its first shard is loaded, and rerun: everything once."""
+    address, workers = cluster
+    db, parts = str(tmp_path / "k.duckdb"), tmp_path / "parts"
+    command = [sys.executable, "-m", "newsevents", "run", corpus["inputs"], "--db", db,
+               "--executor", "dask", "--scheduler", address, "--out", str(parts),
+               "--settings", corpus["settings"]]
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _wait_for(lambda: any((parts / "shards").glob("*/_SUCCESS")), run)
+    workers[0].send_signal(signal.SIGKILL)
+    workers[0].wait()
+    out, err = run.communicate(timeout=300)
+    assert run.returncode == 0, err.decode()
+    assert _stored(db) == _stored(corpus["reference"])
+    # now the whole run, killed after it loaded something, then rerun
+    db2, parts2 = str(tmp_path / "k2.duckdb"), tmp_path / "parts2"
+    command2 = [c if c not in (db, str(parts)) else {db: db2, str(parts): str(parts2)}[c]
+                for c in command]
+    run = subprocess.Popen(command2, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _wait_for(lambda: len(list((parts2 / "shards").glob("*/_SUCCESS"))) >= 2, run)
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    rerun = subprocess.run(command2, capture_output=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr.decode()
+    assert _stored(db2) == _stored(corpus["reference"])
+    assert _counts(db2) == _counts(corpus["reference"])
+
+
+def _wait_for(condition, process: subprocess.Popen[bytes], seconds: float = 240) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert process.poll() is None, "the run ended before the moment to kill"
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.05)
