@@ -174,7 +174,7 @@ def test_killed_worker_then_killed_run_lose_and_duplicate_nothing(
     _wait_for(lambda: any((parts / "shards").glob("*/_SUCCESS")), run)
     workers[0].send_signal(signal.SIGKILL)
     workers[0].wait()
-    out, err = run.communicate(timeout=300)
+    _, err = run.communicate(timeout=300)
     assert run.returncode == 0, err.decode()
     assert _stored(db) == _stored(corpus["reference"])
     # now the whole run, killed after it loaded something, then rerun
