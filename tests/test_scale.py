@@ -68,6 +68,33 @@ def test_shards_cover_every_record_once(corpus: dict[str, str], tmp_path: Path) 
     assert len({s.shard_id for s in shards}) == len(shards)
 
 
+def test_exact_duplicates_are_dropped_before_nlp_with_a_reason(tmp_path: Path) -> None:
+    from newsevents.ingest.steps import DropDuplicates
+    from newsevents.records import Article, IngestFailure
+
+    text = "Police arrested forty protesters outside parliament on Tuesday night."
+    items = [Article(Article.make_id(text, "https://a.example/1"), "a#1", text,
+                     url="https://a.example/1"),
+             Article(Article.make_id(text, "https://a.example/1"), "a#2", text + " More.",
+                     url="https://a.example/1"),
+             Article(Article.make_id(text, "https://b.example/9"), "b#1", text,
+                     url="https://b.example/9"),
+             Article(Article.make_id("Other.", None), "c", "Other news entirely.")]
+    out = list(DropDuplicates().run(items))
+    assert [type(o).__name__ for o in out] == ["Article", "IngestFailure", "IngestFailure",
+                                                "Article"]
+    reasons = [o.reason for o in out if isinstance(o, IngestFailure)]
+    assert reasons == ["exact duplicate (same URL) of a#1: skipped",
+                       "exact duplicate (same text) of a#1: skipped"]
+    (tmp_path / "one.txt").write_text(SEED.read_text("utf-8"), "utf-8")
+    (tmp_path / "two.txt").write_text(SEED.read_text("utf-8"), "utf-8")
+    result = runner.invoke(app, ["run", str(tmp_path), "--db", str(tmp_path / "d.duckdb"),
+                                 "--no-events"])
+    assert "Skipped 1 documents (exact duplicate 1)" in result.stdout, result.stdout
+    assert f"skipped {tmp_path / 'two.txt'}: exact duplicate (same text) of " \
+           f"{tmp_path / 'one.txt'}: skipped" in result.stderr
+
+
 def test_local_executor_stores_what_the_plain_run_stores(corpus: dict[str, str],
                                                          tmp_path: Path) -> None:
     db = str(tmp_path / "local.duckdb")

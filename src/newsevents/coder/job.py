@@ -63,7 +63,7 @@ class CodeArticles:
         self.settings = settings
         self.given_date = given_date
 
-    def run(self, stream: Iterable[Outcome],
+    def run(self, stream: Iterable[Outcome], rank: int = 0, world_size: int = 1,
             skip: Callable[[Article], bool] | None = None
             ) -> Iterator[CodedArticle | Article | IngestFailure]:
         """Code the stream in order, in one pass of spaCy (its workers start once).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -11,22 +12,32 @@ from typing import Any
 
 from newsevents.ingest.readers import Outcome
 from newsevents.ingest.sources import expand_paths
-from newsevents.ingest.steps import FilterLanguage, FilterLength, ReadDocuments
-from newsevents.pipeline import Step, chain
+from newsevents.ingest.steps import (
+    DropDuplicates,
+    FilterLanguage,
+    FilterLength,
+    ReadDocuments,
+)
+from newsevents.pipeline import Step, StepCount, chain
 from newsevents.records import Article, IngestFailure
 from newsevents.settings import Settings
 from newsevents.store.duckdb_store import Store, batched
 
+log = logging.getLogger(__name__)
 
-def read_articles(paths: Iterable[str], settings: Settings) -> Iterator[Outcome]:
-    """Every Article and failure the inputs give, in input order."""
+
+def read_articles(paths: Iterable[str], settings: Settings,
+                  counts: dict[str, StepCount] | None = None) -> Iterator[Outcome]:
+    """Every Article and failure the inputs give, in input order; each step's forwards and
+    drops are counted into `counts` when given."""
     ingest = settings.ingest
     steps: list[Step] = [
         ReadDocuments(ingest.max_bytes, ingest.clean_records),
         FilterLength(ingest.min_words),
         FilterLanguage(ingest.languages),
+        DropDuplicates(),
     ]
-    return chain(expand_paths(paths, ingest.max_bytes), steps)
+    return chain(expand_paths(paths, ingest.max_bytes), steps, counts=counts)
 
 
 @dataclass(slots=True)
@@ -40,6 +51,7 @@ class IngestSummary:
     failures_new: int = 0
     dropped_lines: int = 0
     clusters_new: int = 0
+    steps: dict[str, StepCount] = field(default_factory=dict)
     failure_reasons: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
 
@@ -55,6 +67,8 @@ def failure_kind(reason: str) -> str:
         return "invalid JSONL line"
     if head.startswith("language is"):
         return "not English"
+    if head.startswith("exact duplicate"):
+        return "exact duplicate"
     return head
 
 
@@ -82,8 +96,8 @@ def ingest(
     summary = IngestSummary()
     start = time.perf_counter()
     known: set[str] = set()
-    stream: Iterable[Any] = _noting_known(read_articles(paths, settings), store, known,
-                                          settings.store.batch_size)
+    stream: Iterable[Any] = _noting_known(read_articles(paths, settings, summary.steps), store,
+                                          known, settings.store.batch_size)
     if code_events:
         coder = CodeArticles(settings, given_date)
         stream = coder.run(stream, skip=lambda article: article.article_id in known)
@@ -108,4 +122,7 @@ def ingest(
         clustered = update_clusters(store.db, settings.dedup)
         summary.clusters_new = clustered.new_clusters
     summary.seconds = time.perf_counter() - start
+    for name, count in summary.steps.items():
+        log.info("step %s: forwarded %d, dropped %s", name, count.forwarded,
+                 dict(count.dropped) or "none")
     return summary

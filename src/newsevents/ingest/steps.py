@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable, Iterator
 
@@ -20,7 +21,8 @@ class ReadDocuments:
         self.max_bytes = max_bytes
         self.clean_records = clean_records
 
-    def run(self, stream: Iterable[RawDocument | IngestFailure]) -> Iterator[Outcome]:
+    def run(self, stream: Iterable[RawDocument | IngestFailure], rank: int = 0,
+            world_size: int = 1) -> Iterator[Outcome]:
         for item in stream:
             if isinstance(item, IngestFailure):
                 yield item
@@ -50,7 +52,8 @@ class FilterLanguage:
     def __init__(self, languages: Iterable[str]) -> None:
         self.languages = frozenset(languages)
 
-    def run(self, stream: Iterable[Outcome]) -> Iterator[Outcome]:
+    def run(self, stream: Iterable[Outcome], rank: int = 0,
+            world_size: int = 1) -> Iterator[Outcome]:
         for item in stream:
             if isinstance(item, Article) and item.language not in self.languages | {UNDETERMINED}:
                 wanted = ", ".join(sorted(self.languages))
@@ -70,7 +73,8 @@ class FilterLength:
     def __init__(self, min_words: int) -> None:
         self.min_words = min_words
 
-    def run(self, stream: Iterable[Outcome]) -> Iterator[Outcome]:
+    def run(self, stream: Iterable[Outcome], rank: int = 0,
+            world_size: int = 1) -> Iterator[Outcome]:
         for item in stream:
             if isinstance(item, Article) and len(item.text.split()) < self.min_words:
                 yield IngestFailure(
@@ -82,3 +86,31 @@ class FilterLength:
                 )
             else:
                 yield item
+
+
+class DropDuplicates:
+    """An article seen before in this stream (the same URL, or the same cleaned text under
+    another URL) becomes a failure naming the first copy, before any NLP is spent on it.
+
+    Across runs, the store's own keys do the same: an article already stored is not re-coded.
+    """
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    def run(self, stream: Iterable[Outcome], rank: int = 0,
+            world_size: int = 1) -> Iterator[Outcome]:
+        for item in stream:
+            if not isinstance(item, Article):
+                yield item
+                continue
+            text_key = "text:" + hashlib.sha256(item.text.encode("utf-8")).hexdigest()
+            first = self.seen.get(item.article_id) or self.seen.get(text_key)
+            if first is not None:
+                same = "URL" if item.url and item.article_id in self.seen else "text"
+                yield IngestFailure(item.path, f"exact duplicate (same {same}) of {first}: "
+                                               "skipped", language=item.language,
+                                    content_sha=item.article_id)
+                continue
+            self.seen[item.article_id] = self.seen[text_key] = item.path
+            yield item

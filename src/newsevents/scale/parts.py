@@ -24,8 +24,8 @@ from typing import Any
 
 from newsevents.ingest.readers import Outcome, read_jsonl, read_warc
 from newsevents.ingest.sources import _read_limited
-from newsevents.ingest.steps import FilterLanguage, FilterLength, ReadDocuments
-from newsevents.pipeline import Step, chain
+from newsevents.ingest.steps import DropDuplicates, FilterLanguage, FilterLength, ReadDocuments
+from newsevents.pipeline import Step, StepCount, chain
 from newsevents.records import IngestFailure
 from newsevents.scale.shards import Shard
 from newsevents.settings import Settings
@@ -47,11 +47,13 @@ class ShardResult:
     seconds: float = 0.0
     skipped: bool = False  # finished by an earlier run
     reasons: Counter[str] = field(default_factory=Counter)  # why documents were dropped
+    steps: dict[str, StepCount] = field(default_factory=dict)  # each step's counts
 
     def to_json(self) -> str:
         return json.dumps({"shard_id": self.shard_id, "articles": self.articles,
                            "events": self.events, "errors": self.errors,
-                           "seconds": round(self.seconds, 3), "reasons": dict(self.reasons)})
+                           "seconds": round(self.seconds, 3), "reasons": dict(self.reasons),
+                           "steps": {k: v.to_dict() for k, v in self.steps.items()}})
 
 
 def shard_dir(out: Path, shard_id: str) -> Path:
@@ -74,8 +76,9 @@ def process_shard(shard: Shard, settings: Settings, out: str,
     start = time.perf_counter()
     result = ShardResult(shard.shard_id)
     ingest = settings.ingest
-    steps: list[Step] = [FilterLength(ingest.min_words), FilterLanguage(ingest.languages)]
-    stream = CodeArticles(settings, given_date).run(chain(shard_outcomes(shard, settings), steps))
+    steps: list[Step] = [FilterLength(ingest.min_words), FilterLanguage(ingest.languages),
+                         DropDuplicates(), CodeArticles(settings, given_date)]
+    stream = chain(shard_outcomes(shard, settings), steps, counts=result.steps)
     staging = root / "shards" / f"{shard.shard_id}.part-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
