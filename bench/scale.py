@@ -45,18 +45,45 @@ def repeated_corpus(folder: Path, articles: int) -> str:
 
 
 def timed_run(inputs: list[str], folder: Path, label: str, extra: list[str]) -> dict[str, float]:
+    """One whole run, timed; with the peak resident memory of the run's process and of its
+    largest worker process, sampled every 0.2 s."""
+    import psutil
+
     db = folder / f"{label}.duckdb"
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "newsevents", "run", *inputs, "--db", str(db),
-                    "--out", str(folder / f"{label}.parts"), *extra], check=True,
-                   capture_output=True)
+    run = subprocess.Popen([sys.executable, "-m", "newsevents", "run", *inputs, "--db", str(db),
+                            "--out", str(folder / f"{label}.parts"), *extra],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    main_peak = worker_peak = 0
+    parent = psutil.Process(run.pid)
+    while run.poll() is None:
+        try:
+            main_peak = max(main_peak, parent.memory_info().rss)
+            for child in parent.children(recursive=True):
+                worker_peak = max(worker_peak, child.memory_info().rss)
+        except psutil.Error:
+            pass
+        time.sleep(0.2)
     seconds = time.perf_counter() - start
+    if run.returncode != 0:
+        raise SystemExit(run.stderr.read().decode() if run.stderr else "run failed")
     with duckdb.connect(str(db), read_only=True) as con:
         articles = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
         events = con.execute("SELECT count(*) FROM events").fetchall()[0][0]
         loaded = con.execute("SELECT count(*) FROM loaded_shards").fetchall()[0][0]
     return {"seconds": round(seconds, 1), "articles": articles, "events": events,
-            "articles_per_s": round(articles / seconds, 2), "shards": loaded}
+            "articles_per_s": round(articles / seconds, 2), "shards": loaded,
+            "peak_main_mib": main_peak >> 20, "peak_worker_mib": worker_peak >> 20}
+
+
+def load_only(corpus: str, folder: Path, label: str) -> float:
+    """Fill a fresh database from a finished run's parts: every shard is finished, so the
+    rerun codes nothing and only plans and loads (one transaction per shard)."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "newsevents", "run", corpus, "--db",
+                    str(folder / f"{label}-load.duckdb"), "--out", str(folder / f"{label}.parts"),
+                    "--executor", "local"], check=True, capture_output=True)
+    return round(time.perf_counter() - start, 2)
 
 
 def event_ids(db: Path) -> set[str]:
@@ -100,9 +127,10 @@ def main() -> None:
             report = {}
             for size in (int(s) for s in args.sizes.split(",")):
                 corpus = repeated_corpus(folder, size)
-                report[str(size)] = timed_run([corpus], folder, f"n{size}",
-                                              ["--executor", "dask", "--workers",
-                                               str(args.workers)])
+                figures = timed_run([corpus], folder, f"n{size}",
+                                    ["--executor", "dask", "--workers", str(args.workers)])
+                figures["load_seconds"] = load_only(corpus, folder, f"n{size}")
+                report[str(size)] = figures
         print(json.dumps(report, indent=1))
 
 

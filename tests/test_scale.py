@@ -3,6 +3,7 @@ faults. Every sharded run must store exactly what the plain single-process run s
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -68,6 +69,21 @@ def test_shards_cover_every_record_once(corpus: dict[str, str], tmp_path: Path) 
     assert len({s.shard_id for s in shards}) == len(shards)
 
 
+def test_chain_counts_what_each_step_forwards_and_drops() -> None:
+    from newsevents.ingest.steps import FilterLength
+    from newsevents.pipeline import StepCount, chain
+    from newsevents.records import Article, IngestFailure
+
+    items = [Article("a", "a", "one two three four five"), Article("b", "b", "one two"),
+             IngestFailure("c", "empty file")]
+    counts: dict[str, StepCount] = {}
+    out = list(chain(items, [FilterLength(3)], counts=counts))
+    assert [type(o).__name__ for o in out] == ["Article", "IngestFailure", "IngestFailure"]
+    assert counts["FilterLength"].forwarded == 1
+    assert dict(counts["FilterLength"].dropped) == {"no article text": 1}, \
+        "the failure made upstream is passed on, not counted as this step's drop"
+
+
 def test_exact_duplicates_are_dropped_before_nlp_with_a_reason(tmp_path: Path) -> None:
     from newsevents.ingest.steps import DropDuplicates
     from newsevents.records import Article, IngestFailure
@@ -108,6 +124,11 @@ def test_local_executor_stores_what_the_plain_run_stores(corpus: dict[str, str],
     parts = sorted(p.name for p in (tmp_path / "parts" / "shards").iterdir())
     assert len(parts) == 6 and all((tmp_path / "parts/shards" / p / "_SUCCESS").is_file()
                                    for p in parts)
+    markers = [json.loads((tmp_path / "parts/shards" / p / "_SUCCESS").read_text())
+               for p in parts]
+    coded = sum(m["steps"]["CodeArticles"]["forwarded"] for m in markers)
+    assert coded == len(_stored(corpus["reference"])["articles"])
+    assert sum(m["articles"] for m in markers) == coded
     again = runner.invoke(app, args)
     assert "0 coded, 6 finished before" in again.stdout
     assert "Loaded 0 shards: 0 new articles, 0 new events" in again.stdout

@@ -423,7 +423,8 @@ def _centroids() -> dict[str, tuple[float, float]]:
     from newsevents.where.gazetteer import load_gazetteer
 
     sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
-    for place in load_gazetteer().places:
+    places = load_gazetteer().places
+    for place in (places[n] for n in range(len(places))):
         if place.lat is None or place.lon is None:
             continue
         weight = max(place.population, 1)

