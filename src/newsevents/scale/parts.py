@@ -67,12 +67,12 @@ def finished(out: Path, shard_id: str) -> bool:
 def process_shard(shard: Shard, settings: Settings, out: str,
                   given_date: date | None = None) -> ShardResult:
     """Code one shard into Parquet parts; a shard finished before is skipped."""
-    from newsevents.coder.job import CodeArticles
-    from newsevents.ingest.job import failure_kind
-
     root = Path(out)
     if finished(root, shard.shard_id):
         return ShardResult(shard.shard_id, skipped=True)
+    from newsevents.coder.job import CodeArticles  # spaCy loads only when there is work
+    from newsevents.ingest.job import failure_kind
+
     start = time.perf_counter()
     result = ShardResult(shard.shard_id)
     ingest = settings.ingest
