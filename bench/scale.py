@@ -112,7 +112,10 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2072)
     parser.add_argument("--sizes", default="500,1000,2000,5000")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--settings", help="A settings file for every run (e.g. encoder "
+                                           "threads).")
     args = parser.parse_args()
+    extra = ["--settings", args.settings] if args.settings else []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         if args.what == "equivalence":
@@ -120,7 +123,8 @@ def main() -> None:
         elif args.what == "speedup":
             corpus = repeated_corpus(folder, args.articles)
             runs = {w: timed_run([corpus], folder, f"w{w}",
-                                 ["--executor", "dask", "--workers", str(w)]) for w in (1, 2)}
+                                 ["--executor", "dask", "--workers", str(w), *extra])
+                    for w in (1, 2)}
             report = {"runs": runs,
                       "speedup": round(runs[1]["seconds"] / runs[2]["seconds"], 2)}
         else:
@@ -128,7 +132,8 @@ def main() -> None:
             for size in (int(s) for s in args.sizes.split(",")):
                 corpus = repeated_corpus(folder, size)
                 figures = timed_run([corpus], folder, f"n{size}",
-                                    ["--executor", "dask", "--workers", str(args.workers)])
+                                    ["--executor", "dask", "--workers", str(args.workers),
+                                     *extra])
                 figures["load_seconds"] = load_only(corpus, folder, f"n{size}")
                 report[str(size)] = figures
         print(json.dumps(report, indent=1))
