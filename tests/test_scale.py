@@ -245,3 +245,57 @@ def _wait_for(condition, process: subprocess.Popen[bytes], seconds: float = 240)
         assert process.poll() is None, "the run ended before the moment to kill"
         assert time.monotonic() < deadline, "timed out waiting"
         time.sleep(0.05)
+
+
+def test_a_web_archive_is_read_record_by_record_whatever_its_size(tmp_path: Path) -> None:
+    """A WARC larger than the size limit is read streaming; a record over the limit (here a
+    gzip Content-Encoding bomb) is refused alone; a shard reads only its record range."""
+    import gzip
+    import hashlib
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from newsevents.ingest.job import read_articles
+    from newsevents.records import Article, IngestFailure
+    from newsevents.scale.parts import shard_outcomes
+    from newsevents.settings import load_settings
+    from tests.conftest import article_text
+
+    def page(n: int) -> bytes:
+        paragraphs = "".join(f"<p>{article_text(n * 10 + k)}</p>" for k in range(4))
+        return (f"<html><head><title>Story {n}</title></head><body><article>{paragraphs}"
+                "</article></body></html>").encode()
+
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    bomb = gzip.compress(b"<html><body>" + b"a" * 3_000_000 + b"</body></html>")
+    image = b"".join(hashlib.sha256(str(i).encode()).digest() for i in range(2000))
+    bodies = [page(n) for n in range(5)]
+    bodies.insert(2, bomb)
+    bodies.insert(4, image)  # not an HTML record: skipped, not counted
+    for n, body in enumerate(bodies):
+        fields = [("Content-Type", "image/png" if body is image else "text/html")]
+        if body is bomb:
+            fields.append(("Content-Encoding", "gzip"))
+        record = writer.create_warc_record(
+            f"https://example.org/{n}", "response", payload=io.BytesIO(body),
+            http_headers=StatusAndHeaders("200 OK", fields, protocol="HTTP/1.0"))
+        writer.write_record(record)
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(buffer.getvalue())
+    limit = 20_000
+    assert path.stat().st_size > 3 * limit, "the archive is over the limit"
+    assert len(bomb) < limit and all(len(b) < limit for b in bodies if b is not image)
+    settings = load_settings(user=False).with_overrides(ingest={"max_bytes": limit})
+    outcomes = list(read_articles([str(path)], settings))
+    articles = [o for o in outcomes if isinstance(o, Article)]
+    failures = [o for o in outcomes if isinstance(o, IngestFailure)]
+    assert [a.url for a in articles] == [f"https://example.org/{n}" for n in (0, 1, 3, 5, 6)]
+    assert [(f.path, f.reason) for f in failures] == [
+        (f"{path}#3", f"too large: record over {limit:,} bytes")]
+    shards = plan_shards([str(path)], 4, 20)
+    assert [s.inputs[0].records for s in shards] == [(1, 4), (5, 8)]
+    second = list(shard_outcomes(shards[1], settings))
+    assert [o.path for o in second] == [f"{path}#5", f"{path}#6"]

@@ -52,6 +52,10 @@ def read_document(raw: RawDocument, max_bytes: int, clean_records: bool = True
 
     `clean_records` runs the text-page cleaner on JSONL records' text as well.
     """
+    if raw.streamed:
+        with open(raw.path, "rb") as handle:
+            yield from read_warc(raw.path, handle, raw.records, max_bytes)
+        return
     data = raw.data
     if not data.strip():
         yield IngestFailure(raw.path, "empty file", content_sha=raw.sha)

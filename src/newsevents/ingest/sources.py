@@ -28,6 +28,8 @@ class RawDocument:
     # Only these record numbers (first, last; JSONL lines or WARC records, from 1) of the file:
     # a shard of a big file. None reads every record.
     records: tuple[int, int] | None = None
+    # A web archive read from its file record by record, never whole (`data` is empty).
+    streamed: bool = False
 
     @property
     def sha(self) -> str:
@@ -48,6 +50,8 @@ def _files_below(folder: Path) -> list[Path]:
 
 
 def _read_limited(path: str, max_bytes: int) -> RawDocument | IngestFailure:
+    if path != STDIN and is_warc_file(path):
+        return RawDocument(path, b"", streamed=True)  # any size: each record is bounded
     if path == STDIN:
         data = sys.stdin.buffer.read(max_bytes + 1)
     else:
@@ -105,3 +109,18 @@ def estimate_documents(paths: Iterable[str]) -> int | None:
         except OSError:
             return None
     return total
+
+
+def is_warc_file(path: str) -> bool:
+    """True when a file holds a web archive (plain or gzipped), from its first bytes."""
+    import gzip
+
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(64)
+        if head[:2] == b"\x1f\x8b":
+            with gzip.open(path) as unpacked:
+                head = unpacked.read(64)
+    except (OSError, EOFError):
+        return False
+    return head.lstrip()[:5] == b"WARC/"

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from newsevents.ingest.readers import Outcome, read_jsonl, read_warc
-from newsevents.ingest.sources import _read_limited
+from newsevents.ingest.sources import _read_limited, is_warc_file
 from newsevents.ingest.steps import DropDuplicates, FilterLanguage, FilterLength, ReadDocuments
 from newsevents.pipeline import Step, StepCount, chain
 from newsevents.records import IngestFailure
@@ -111,7 +111,7 @@ def shard_outcomes(shard: Shard, settings: Settings) -> Iterator[Outcome]:
         try:
             if item.records is None:
                 yield from whole.run([_read_limited(item.path, ingest.max_bytes)])
-            elif _is_warc(item.path):
+            elif is_warc_file(item.path):
                 with open(item.path, "rb") as handle:
                     yield from read_warc(item.path, handle, item.records, ingest.max_bytes)
             else:
@@ -121,15 +121,6 @@ def shard_outcomes(shard: Shard, settings: Settings) -> Iterator[Outcome]:
         except Exception as exc:  # untrusted input: one bad file must never stop the run
             log.exception("reader crashed on %s", item.path)
             yield IngestFailure(item.path, f"reader failed: {type(exc).__name__}: {exc}")
-
-
-def _is_warc(path: str) -> bool:
-    with open(path, "rb") as handle:
-        head = handle.read(4)
-    if head[:2] == b"\x1f\x8b":
-        with gzip.open(path) as unpacked:
-            head = unpacked.read(4)
-    return head == b"WARC"
 
 
 def _jsonl_range(path: str, records: tuple[int, int], ingest: Any) -> Iterator[Outcome]:
