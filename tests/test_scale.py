@@ -208,6 +208,17 @@ def test_dask_workers_store_what_the_plain_run_stores(
     assert _counts(db) == _counts(corpus["reference"])
 
 
+def test_a_local_cluster_of_two_workers_stores_what_the_plain_run_stores(
+        corpus: dict[str, str], tmp_path: Path) -> None:
+    db = str(tmp_path / "lc.duckdb")
+    result = runner.invoke(app, ["run", corpus["inputs"], "--db", db, "--executor", "dask",
+                                 "--workers", "2", "--out", str(tmp_path / "parts"),
+                                 "--settings", corpus["settings"]])
+    assert result.exit_code == 0, result.output
+    assert "Ran 6 shards" in result.stdout and "0 failed" in result.stdout
+    assert _stored(db) == _stored(corpus["reference"])
+
+
 def test_killed_worker_then_killed_run_lose_and_duplicate_nothing(
         corpus: dict[str, str], cluster: tuple[str, list[subprocess.Popen[bytes]]],
         tmp_path: Path) -> None:
