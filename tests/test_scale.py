@@ -310,3 +310,19 @@ def test_a_web_archive_is_read_record_by_record_whatever_its_size(tmp_path: Path
     assert [s.inputs[0].records for s in shards] == [(1, 4), (5, 8)]
     second = list(shard_outcomes(shards[1], settings))
     assert [o.path for o in second] == [f"{path}#5", f"{path}#6"]
+
+
+def test_json_lines_break_at_newlines_only() -> None:
+    """json.dumps(ensure_ascii=False) writes U+2028 and U+0085 as they are: they are inside
+    the record, and str.splitlines() would cut it there."""
+    from newsevents.ingest.readers import read_jsonl
+    from newsevents.records import Article
+    from tests.conftest import article_text
+
+    records = [{"text": article_text(1) + "\u2028" + article_text(2), "title": "A\u0085B"},
+               {"text": article_text(3)}]
+    text = "\n".join(json.dumps(r, ensure_ascii=False) for r in records)
+    outcomes = list(read_jsonl("f.jsonl", text))
+    assert [type(o).__name__ for o in outcomes] == ["Article", "Article"]
+    assert [o.path for o in outcomes] == ["f.jsonl#1", "f.jsonl#2"]
+    assert isinstance(outcomes[0], Article) and "Members of the council" in outcomes[0].text
