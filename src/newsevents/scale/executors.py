@@ -79,7 +79,8 @@ class DaskExecutor:
                 for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
                     os.environ.setdefault(name, "1")  # one core per worker process
                 cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
-                                       processes=True, dashboard_address=None)
+                                       processes=True, host="127.0.0.1",
+                                       dashboard_address=None)
             try:
                 with Client(self.scheduler or cluster) as client:
                     share = _per_worker(settings, len(client.scheduler_info()["workers"]))
