@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 from datetime import date
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ FORMAT_VERSION = 1
 PACKAGE_FILE = "data/dictionaries/phoenix.json.gz"
 
 
+@cache
 def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 

