@@ -135,3 +135,22 @@ def test_python_api_reads_frames_and_codes_text(db: str) -> None:
     attack = [e for e in events if e.trigger == "attacked"]
     assert attack and attack[0].source is not None and attack[0].source.country == "IRN"
     assert attack[0].date == "2024-03-04", "Monday before the given publication date"
+
+
+def test_tables_show_stored_text_as_it_is(tmp_path: Path) -> None:
+    """Stored text is not Rich markup: "[/x]" neither crashes a listing nor vanishes, and a
+    terminal escape from the input never reaches the terminal."""
+    title = "Talks fail [/x] [citation needed] \x1b[2J"
+    record = {"title": title, "url": "https://a.example/1",
+              "text": "Police arrested forty protesters outside parliament in Paris on Tuesday "
+                      "night after the talks between the unions and the government failed."}
+    source = tmp_path / "one.jsonl"
+    source.write_text(json.dumps(record) + "\n", "utf-8")
+    db = str(tmp_path / "t.duckdb")
+    assert _run("run", str(source), "--db", db).exit_code == 0
+    for command in ("articles", "events"):
+        shown = _run(command, "--db", db)
+        assert shown.exit_code == 0, shown.output
+        assert "\x1b" not in shown.stdout
+    listing = _run("articles", "--db", db).stdout
+    assert "[/x]" in listing and "[citation needed]" in listing

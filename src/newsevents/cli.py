@@ -275,9 +275,9 @@ def articles(
         return
     table = Table("article_id", "published", "page_date", "title", "outlet", "words", "dropped")
     for r in records:
-        table.add_row(r["article_id"], r["published"] or "", r["page_date"] or "",
-                      (r["title"] or "")[:60], r["outlet"] or "", str(len(r["text"].split())),
-                      str(len(r["dropped"])))
+        table.add_row(*(_plain(c) for c in (
+            r["article_id"], r["published"] or "", r["page_date"] or "", (r["title"] or "")[:60],
+            r["outlet"] or "", str(len(r["text"].split())), str(len(r["dropped"])))))
     Console(width=None if out.is_terminal else 160).print(table)
 
 
