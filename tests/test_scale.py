@@ -223,7 +223,7 @@ def test_killed_worker_then_killed_run_lose_and_duplicate_nothing(
         corpus: dict[str, str], cluster: tuple[str, list[subprocess.Popen[bytes]]],
         tmp_path: Path) -> None:
     """kill -9 a worker mid-run: its shard is retried on the other. Then kill -9 a whole run
-    after its first shard is loaded, and rerun: everything once."""
+    once two of its shards have finished, and rerun: everything once."""
     address, workers = cluster
     db, parts = str(tmp_path / "k.duckdb"), tmp_path / "parts"
     command = [sys.executable, "-m", "newsevents", "run", corpus["inputs"], "--db", db,
@@ -236,7 +236,7 @@ def test_killed_worker_then_killed_run_lose_and_duplicate_nothing(
     _, err = run.communicate(timeout=300)
     assert run.returncode == 0, err.decode()
     assert _stored(db) == _stored(corpus["reference"])
-    # now the whole run, killed after it loaded something, then rerun
+    # now the whole run, killed once two shards have finished (and so are being loaded)
     db2, parts2 = str(tmp_path / "k2.duckdb"), tmp_path / "parts2"
     command2 = [c if c not in (db, str(parts)) else {db: db2, str(parts): str(parts2)}[c]
                 for c in command]
