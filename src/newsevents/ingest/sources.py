@@ -49,7 +49,7 @@ def _files_below(folder: Path) -> list[Path]:
     return [p for p in files if is_news_file(p)]
 
 
-def _read_limited(path: str, max_bytes: int) -> RawDocument | IngestFailure:
+def read_limited(path: str, max_bytes: int) -> RawDocument | IngestFailure:
     if path != STDIN and is_warc_file(path):
         return RawDocument(path, b"", streamed=True)  # any size: each record is bounded
     if path == STDIN:
@@ -71,7 +71,7 @@ def expand_paths(paths: Iterable[str], max_bytes: int) -> Iterator[RawDocument |
     """
     for arg in paths:
         if arg == STDIN:
-            yield _read_limited(STDIN, max_bytes)
+            yield read_limited(STDIN, max_bytes)
             continue
         root = Path(arg)
         if not root.exists():
@@ -79,7 +79,7 @@ def expand_paths(paths: Iterable[str], max_bytes: int) -> Iterator[RawDocument |
             continue
         for path in _files_below(root) if root.is_dir() else [root]:
             try:
-                yield _read_limited(str(path), max_bytes)
+                yield read_limited(str(path), max_bytes)
             except OSError as exc:
                 yield IngestFailure(str(path), f"cannot read: {exc.strerror or exc}")
 

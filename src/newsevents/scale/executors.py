@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -110,7 +109,6 @@ class ShardedSummary:
     shards: int = 0
     skipped: int = 0
     failed: list[ShardFailure] = field(default_factory=list)
-    coded: Counter[str] = field(default_factory=Counter)  # articles, events, errors coded now
     loaded: Loaded = field(default_factory=Loaded)
     clusters_new: int = 0
     seconds: float = 0.0
@@ -133,9 +131,6 @@ def run_sharded(paths: Sequence[str], settings: Settings, store: Store, executor
             summary.failed.append(outcome)
         elif outcome.skipped:
             summary.skipped += 1
-        else:
-            summary.coded.update(articles=outcome.articles, events=outcome.events,
-                                 errors=outcome.errors)
         if not isinstance(outcome, ShardFailure):
             added = load_shards(store, Path(out), [outcome.shard_id])
             _add(summary.loaded, added)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from newsevents.ingest.readers import Outcome, read_jsonl, read_warc
-from newsevents.ingest.sources import _read_limited, is_warc_file
+from newsevents.ingest.sources import is_warc_file, read_limited
 from newsevents.ingest.steps import DropDuplicates, FilterLanguage, FilterLength, ReadDocuments
 from newsevents.pipeline import Step, StepCount, chain
 from newsevents.records import IngestFailure
@@ -110,7 +110,7 @@ def shard_outcomes(shard: Shard, settings: Settings) -> Iterator[Outcome]:
     for item in shard.inputs:
         try:
             if item.records is None:
-                yield from whole.run([_read_limited(item.path, ingest.max_bytes)])
+                yield from whole.run([read_limited(item.path, ingest.max_bytes)])
             elif is_warc_file(item.path):
                 with open(item.path, "rb") as handle:
                     yield from read_warc(item.path, handle, item.records, ingest.max_bytes)

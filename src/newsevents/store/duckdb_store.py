@@ -160,34 +160,6 @@ class Store:
                     record[field] = record[field].isoformat()
             yield record
 
-    def events(self, query: EventQuery | None = None) -> list[dict[str, Any]]:
-        """Stored events, oldest first, filtered by actor, country, CAMEO root and date.
-
-        The date filter uses the event's own date, or its article's publication date when the
-        event has none.
-        """
-        where, params = (query or EventQuery()).sql()
-        cursor = self.db.execute(
-            f"SELECT {', '.join('e.' + c for c in EVENT_COLUMNS)} FROM events e "
-            f"JOIN articles a USING (article_id) {where} "
-            "ORDER BY COALESCE(e.date, a.published), e.article_id, e.sentence_index, "
-            "e.trigger_span[1], e.event_id", params)
-        names = [d[0] for d in cursor.description]
-        out = []
-        for row in cursor.fetchall():
-            record = dict(zip(names, row, strict=True))
-            if record["date"] is not None:
-                record["date"] = record["date"].isoformat()
-            out.append(record)
-        return out
-
-    def article_locations(self, article_ids: Sequence[str]) -> dict[str, str]:
-        """Each article's URL, or its input path when it has none."""
-        rows = self.db.execute("SELECT article_id, COALESCE(url, path) FROM articles "
-                               "WHERE article_id IN (SELECT unnest(?))",
-                               [list(set(article_ids))]).fetchall()
-        return {row[0]: row[1] for row in rows}
-
     def ingest_errors(self) -> list[dict[str, Any]]:
         cursor = self.db.execute(
             f"SELECT {', '.join(_ERROR_COLUMNS)} FROM ingest_errors ORDER BY path, reason"
@@ -200,38 +172,6 @@ class Store:
             raise ValueError(table)
         rows = self.db.execute(f"SELECT count(*) FROM {table}").fetchall()
         return int(rows[0][0]) if rows else 0
-
-
-@dataclass(slots=True, frozen=True)
-class EventQuery:
-    """Filters for stored events; each is optional and they combine with AND."""
-
-    actor: str | None = None  # a code prefix (IRN, IRNGOV) or words of the actor's text
-    country: str | None = None  # ISO alpha-3 of either side
-    root: str | None = None  # CAMEO root, e.g. "17"
-    since: str | None = None  # ISO dates, inclusive
-    until: str | None = None
-
-    def sql(self) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if self.actor:
-            clauses.append("(e.source.code LIKE ? OR e.target.code LIKE ? OR "
-                           "e.source.text ILIKE ? OR e.target.text ILIKE ?)")
-            params += [f"{self.actor.upper()}%"] * 2 + [f"%{self.actor}%"] * 2
-        if self.country:
-            clauses.append("(e.source.country = ? OR e.target.country = ?)")
-            params += [self.country.upper()] * 2
-        if self.root:
-            clauses.append("e.cameo_root = ?")
-            params.append(self.root.zfill(2))
-        if self.since:
-            clauses.append("COALESCE(e.date, a.published) >= CAST(? AS DATE)")
-            params.append(self.since)
-        if self.until:
-            clauses.append("COALESCE(e.date, a.published) <= CAST(? AS DATE)")
-            params.append(self.until)
-        return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
 class _Transaction:
