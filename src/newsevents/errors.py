@@ -21,9 +21,34 @@ class SettingsError(NewsEventsError):
 class StoreError(NewsEventsError):
     """The database cannot be opened or migrated."""
 
+    def __init__(self, message: str, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class DatabaseLocked(StoreError):
+    """Another process has the database open (DuckDB lets one process write a file)."""
+
+
+class NotOurDatabase(StoreError):
+    """The file is not a DuckDB database, or a DuckDB database that is not newsevents'."""
+
+
+class NewerDatabase(StoreError):
+    """The database's schema is newer than this version of newsevents knows."""
+
+
+class CannotWrite(StoreError):
+    """The database, or the folder it would be written in, cannot be written."""
+
 
 class ModelError(NewsEventsError):
-    """The spaCy model named in the settings cannot be loaded."""
+    """A model cannot be loaded: the spaCy model named in the settings, or the learned
+    coder's files. `setting` names the setting that chose it, when one did."""
+
+    def __init__(self, message: str, setting: str | None = None) -> None:
+        super().__init__(message)
+        self.setting = setting
 
 
 class DictionaryError(NewsEventsError):

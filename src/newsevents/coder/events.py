@@ -12,7 +12,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
-from newsevents import clauses
+from newsevents import clauses, limits
 from newsevents.cameo import Codebook, UnknownCameoCode, load_codebook
 from newsevents.coder import nominal
 from newsevents.coder.actors import NOMINAL, ActorResolver
@@ -72,7 +72,8 @@ class EventCoder:
 
     def __init__(self, lexicon: Lexicon, codebook: Codebook | None = None,
                  intents: bool = True, petrarch_compatible: bool = False,
-                 ranker: Ranker | None = None, rank: bool = True) -> None:
+                 ranker: Ranker | None = None, rank: bool = True,
+                 max_sentence_tokens: int | None = None) -> None:
         """`intents`: also code a future or intended event as the intent or threat it
         expresses (CAMEO 03/13).
 
@@ -85,6 +86,8 @@ class EventCoder:
         fixed value per kind of rule (what the ranker is trained from)."""
         self.lexicon = lexicon
         self.ranker = (ranker or load_ranker()) if rank else None
+        self.max_sentence_tokens = max_sentence_tokens
+        self.long_sentences = 0  # sentences of the last document too long to code
         self.last_features: dict[str, Features] = {}  # event id -> ranker features
         self.last_published: InferredPublication | None = None
         self.last_quotes: list[Quote] = []
@@ -96,12 +99,18 @@ class EventCoder:
         self.last_actors: dict[int, Actor] = {}  # the actors of the last document coded
         self.last_events: list[Event] = []
         self._resolver: ActorResolver | None = None
+        self._enrich = True
 
     def code(self, doc: Doc, article_id: str, day: date | None,
-             page_date: date | None = None) -> list[Event]:
+             page_date: date | None = None, enrich: bool = True) -> list[Event]:
         """The document's events. `day` is its publication date when known; otherwise it is
         inferred from the text (with `page_date`, the day the page was viewed, as the upper
-        bound) and kept in `last_published`."""
+        bound) and kept in `last_published`.
+
+        `enrich=False` gives candidates only: each event's trigger, code and actors, without
+        its date, place, attribution or ranker features (the learned coder reads no more
+        from them, and enriches the events it keeps through `record`)."""
+        self._enrich = enrich
         self.last_published = None if day is not None else infer_published(doc, page_date)
         self._time = _TimeContext.of(day, self.last_published)
         resolver = ActorResolver(self.lexicon, self._time.base)
@@ -111,12 +120,17 @@ class EventCoder:
         self.last_actors = {}
         self.last_features = {}
         self._places = {}
+        self.long_sentences = 0
         if self._story_discarded(doc):
             return []
         events: list[Event] = []
         sentences = list(doc.sents)
         resolver.set_paragraphs(sentences)
         for index, sentence in enumerate(sentences):
+            limits.check()
+            if self.too_long(sentence):
+                self.long_sentences += 1
+                continue
             actors = {t.i: resolver.resolve(t, index) for t in sentence if is_np_head(t)}
             self.last_actors.update(actors)
             if self._sentence_discarded(sentence):
@@ -130,6 +144,11 @@ class EventCoder:
                   q.anonymous, q.kind) for q in find_quotes(doc, self._speaker, sentences)]
         self.last_events = unique_events(events)
         return self.last_events
+
+    def too_long(self, sentence: Span) -> bool:
+        """A sentence over `max_sentence_tokens` is not coded (a text without sentence
+        punctuation would otherwise be one "sentence" of thousands of candidates)."""
+        return self.max_sentence_tokens is not None and len(sentence) > self.max_sentence_tokens
 
     def modifier_actor(self, token: Token) -> Actor | None:
         """The actor a modifier names ("Russian" in "Russian drone strikes")."""
@@ -146,7 +165,8 @@ class EventCoder:
                ) -> Event | None:
         """An event record with its date, place and attribution (enrichment), for a
         candidate another stage has typed and given roles."""
-        return self._record(candidate, code, source, target, article_id, index, sentence)
+        return self._record(candidate, code, source, target, article_id, index, sentence,
+                            enrich=True)
 
     def _sentence_places(self, sentence: Span) -> SentencePlaces:
         """Worked out once per sentence, for all its events."""
@@ -165,6 +185,8 @@ class EventCoder:
                      head.ent_type_ or None, "unknown")
 
     def _ranked(self, found: list[tuple[Event, Candidate]]) -> list[Event]:
+        if not self._enrich:
+            return [event for event, _ in found]
         rows = with_order([ranker_features(e, c.trigger, c.kind) for e, c in found],
                           [e.trigger_span[0] for e, _ in found])
         out = []
@@ -299,8 +321,8 @@ class EventCoder:
         return out
 
     def _record(self, candidate: Candidate, code: str, source: Actor | None,
-                target: Actor | None, article_id: str, index: int, sentence: Span
-                ) -> Event | None:
+                target: Actor | None, article_id: str, index: int, sentence: Span,
+                enrich: bool | None = None) -> Event | None:
         try:
             facts = self.codebook.get(code)
             root, quad, goldstein = facts.root, facts.quad_class, self.codebook.goldstein(code)
@@ -317,9 +339,13 @@ class EventCoder:
         end = words.end_char
         reported = candidate.reported_by
         reporter = _subject_text(reported) if reported is not None else None
-        when = self._time.event_date(trigger, candidate.kind, sentence)
-        where = event_place(trigger, source, target, load_gazetteer(),
-                            self._sentence_places(sentence))
+        if self._enrich if enrich is None else enrich:
+            when = self._time.event_date(trigger, candidate.kind, sentence)
+            where = event_place(trigger, source, target, load_gazetteer(),
+                                self._sentence_places(sentence))
+            attribution = attribution_of(reported, sentence)
+        else:
+            when, where, attribution = (None, None), None, {"type": "none", "text": None}
         return Event(
             event_id=Event.make_id(article_id, index, code, source.code if source else None,
                                    target.code if target else None, trigger.idx),
@@ -343,7 +369,7 @@ class EventCoder:
             date=when[0],
             date_precision=when[1],
             location=where.place.to_location() if where is not None else None,
-            attribution=attribution_of(reported, sentence),
+            attribution=attribution,
         )
 
     def _story_discarded(self, doc: Doc) -> bool:

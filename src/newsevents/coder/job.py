@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from collections import deque
+import logging
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from newsevents.coder.components import placeholder, register_extensions
 from newsevents.dictionaries.lexicon import load_lexicon
+from newsevents.errors import NewsEventsError
 from newsevents.ingest.readers import Outcome
 from newsevents.nlp import coding_pipeline
-from newsevents.records import Article, Event, IngestFailure, Quote
+from newsevents.records import Actor, Article, Event, IngestFailure, Quote
 from newsevents.settings import Settings
 from newsevents.where.gazetteer import load_gazetteer
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True, frozen=True)
@@ -53,10 +58,44 @@ def with_given_date(article: Article, given: date | None) -> Article:
                    published_precision="day")
 
 
+def chunk_ranges(text: str, limit: int) -> list[tuple[int, int]]:
+    """[start, end) ranges covering the text, each at most `limit` characters, cut after a
+    blank line (a paragraph's end) where there is one; a paragraph longer than the limit is
+    cut at its last line break, else after its last sentence end, else at its last space,
+    else at the limit."""
+    ranges, start = [], 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        for mark, keep in (("\n\n", 2), ("\n", 1), (". ", 2), (" ", 1)):
+            cut = window.rfind(mark)
+            if cut > 0:
+                end = start + cut + keep
+                break
+        else:
+            end = start + limit
+        ranges.append((start, end))
+        start = end
+    ranges.append((start, len(text)))
+    return ranges
+
+
+@dataclass(slots=True)
+class _Pending:
+    """An item of the stream waiting for its parsed chunks (none for a pass-through)."""
+
+    item: Article | IngestFailure
+    ranges: list[tuple[int, int]] | None
+    docs: list[Doc]
+
+
 class CodeArticles:
     """Parse and code every Article of the stream; failures pass through unchanged.
 
     Coding runs inside spaCy's pipeline, so with `nlp.n_process` > 1 it runs in the workers.
+    A text longer than `nlp.chunk_chars` is parsed and coded in chunks of whole paragraphs,
+    and its events and quotes are put back at their places in the whole text. A document that
+    makes spaCy's pipeline raise costs that document only: the documents in flight are then
+    parsed again one by one, and the one that fails is recorded with the stage and reason.
     """
 
     def __init__(self, settings: Settings, given_date: date | None = None) -> None:
@@ -70,40 +109,125 @@ class CodeArticles:
 
         Articles for which `skip` says so pass through uncoded (already stored ones).
         """
-        nlp = coding_pipeline(self.settings.nlp.model, self.settings.dictionaries,
-                              self.settings.coder, self.settings.nlp.n_process)
-        load_lexicon(self.settings.dictionaries)  # loaded before spaCy starts its workers,
+        settings = self.settings
+        nlp = coding_pipeline(settings.nlp.model, settings.dictionaries, settings.coder,
+                              settings.nlp.n_process, settings.ingest.stage_seconds)
+        load_lexicon(settings.dictionaries)  # loaded before spaCy starts its workers,
         load_gazetteer()  # so that forked workers share them
         register_extensions()
-        pending: deque[tuple[Article | IngestFailure, bool]] = deque()
+        source = iter(stream)
+        pending: deque[_Pending] = deque()
 
         def documents() -> Iterator[Doc]:
-            for item in stream:
+            for item in source:
                 if isinstance(item, IngestFailure) or (skip is not None and skip(item)):
-                    pending.append((item, False))
+                    pending.append(_Pending(item, None, []))
                     continue
                 article = with_given_date(item, self.given_date)
-                pending.append((article, True))
-                doc = placeholder(nlp, article.text)  # tokenised by the pipeline's workers
-                day = reference_day(article)
-                doc._.newsevents_date = day.isoformat() if day else None
-                doc._.newsevents_page_date = article.page_date
-                doc._.newsevents_id = article.article_id
-                yield doc
+                ranges = chunk_ranges(article.text, settings.nlp.chunk_chars)
+                pending.append(_Pending(article, ranges, []))
+                for start, end in ranges:
+                    yield self._placeholder(nlp, article, article.text[start:end])
 
-        for doc in nlp.pipe(documents(), batch_size=self.settings.nlp.batch_size,
-                            n_process=self.settings.nlp.n_process):
-            while not pending[0][1]:
-                yield pending.popleft()[0]
-            article = pending.popleft()[0]
-            assert isinstance(article, Article)
-            records = doc._.newsevents_records or {}
-            if records.get("error"):
-                yield IngestFailure(article.path, str(records["error"]))
-                continue
-            yield CodedArticle(with_inferred_date(article, records.get("published")),
-                               tuple(doc._.newsevents_events or []),
-                               tuple(Quote.from_dict(q) for q in records.get("quotes", ())),
-                               tuple((str(r), int(n)) for r, n in records.get("dropped", ())))
+        while True:
+            try:
+                for doc in nlp.pipe(documents(), batch_size=settings.nlp.batch_size,
+                                    n_process=settings.nlp.n_process):
+                    while pending[0].ranges is None:
+                        yield pending.popleft().item
+                    head = pending[0]
+                    head.docs.append(doc)
+                    if len(head.docs) == len(head.ranges or ()):
+                        pending.popleft()
+                        yield _merged(head)
+                break
+            except (NewsEventsError, OSError, MemoryError):
+                raise  # the run cannot go on (no model, no memory, no disk)
+            except Exception as exc:  # one document's crash is its own, never the run's
+                log.warning("spaCy's pipeline failed on a batch (%s); parsing its documents "
+                            "one by one", _one_line(exc))
+                while pending:
+                    yield self._alone(nlp, pending.popleft())
         while pending:
-            yield pending.popleft()[0]
+            yield pending.popleft().item
+
+    def _placeholder(self, nlp: Language, article: Article, text: str) -> Doc:
+        doc = placeholder(nlp, text)  # tokenised by the pipeline's workers
+        day = reference_day(article)
+        doc._.newsevents_date = day.isoformat() if day else None
+        doc._.newsevents_page_date = article.page_date
+        doc._.newsevents_id = article.article_id
+        return doc
+
+    def _alone(self, nlp: Language, waiting: _Pending) -> CodedArticle | Article | IngestFailure:
+        """One document through the pipeline by itself, chunk by chunk; a failure is its own."""
+        article = waiting.item
+        if waiting.ranges is None:
+            return article
+        assert isinstance(article, Article)
+        docs = []
+        for start, end in waiting.ranges:
+            try:
+                docs.append(nlp(self._placeholder(nlp, article, article.text[start:end])))
+            except (NewsEventsError, OSError, MemoryError):
+                raise
+            except Exception as exc:
+                return IngestFailure(article.path, f"annotating (spaCy) failed: "
+                                                   f"{_one_line(exc)}")
+        return _merged(_Pending(article, waiting.ranges, docs))
+
+
+def _one_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
+
+
+def _merged(done: _Pending) -> CodedArticle | IngestFailure:
+    """The coded chunks of one article as one coded article: offsets, sentence numbers and
+    ids are those of the whole text."""
+    article = done.item
+    assert isinstance(article, Article) and done.ranges is not None
+    events: list[Event] = []
+    quotes: list[Quote] = []
+    dropped: Counter[str] = Counter()
+    published = None
+    sentences = 0
+    for (start, _), doc in zip(done.ranges, done.docs, strict=True):
+        records = doc._.newsevents_records or {}
+        if records.get("error"):
+            return IngestFailure(article.path, str(records["error"]))
+        published = published or records.get("published")
+        chunk_events = [Event.from_dict(e) for e in records.get("events", ())]
+        chunk_quotes = [Quote.from_dict(q) for q in records.get("quotes", ())]
+        if len(done.ranges) == 1:
+            events, quotes = chunk_events, chunk_quotes
+        else:
+            events.extend(_shifted_event(e, start, sentences) for e in chunk_events)
+            quotes.extend(_shifted_quote(q, start) for q in chunk_quotes)
+        sentences += int(records.get("sentences", 0))
+        dropped.update({str(r): int(n) for r, n in records.get("dropped", ())})
+    return CodedArticle(with_inferred_date(article, published), tuple(events), tuple(quotes),
+                        tuple(sorted(dropped.items())))
+
+
+def _shifted_actor(actor: Actor | None, offset: int) -> Actor | None:
+    if actor is None or actor.span is None:
+        return actor
+    return replace(actor, span=(actor.span[0] + offset, actor.span[1] + offset))
+
+
+def _shifted_event(event: Event, offset: int, sentences: int) -> Event:
+    source, target = _shifted_actor(event.source, offset), _shifted_actor(event.target, offset)
+    start, end = event.trigger_span
+    index = event.sentence_index + sentences
+    return replace(event, source=source, target=target, sentence_index=index,
+                   trigger_span=(start + offset, end + offset),
+                   event_id=Event.make_id(event.article_id, index, event.cameo,
+                                          source.code if source else None,
+                                          target.code if target else None, start + offset))
+
+
+def _shifted_quote(quote: Quote, offset: int) -> Quote:
+    span = (quote.span[0] + offset, quote.span[1] + offset)
+    return replace(quote, span=span, speaker=_shifted_actor(quote.speaker, offset),
+                   quote_id=Quote.make_id(quote.article_id, span))

@@ -54,7 +54,21 @@ def phrase_head(token: Token) -> Token:
     return token
 
 
-def match_pattern(pattern: VerbPattern, before: list[Token], after: list[Token],
+class Words:
+    """Tokens in order with their matching forms (as written, and the lemma of a noun),
+    worked out once: every pattern of a verb is tried against the same words."""
+
+    __slots__ = ("forms", "tokens")
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self.forms = [_forms(t) for t in tokens]
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+
+def match_pattern(pattern: VerbPattern, before: Words, after: Words,
                   synsets: dict[str, frozenset[str]]) -> Match | None:
     match = Match(pattern)
     if not _match_sequence(pattern.before, before, 0, synsets, match):
@@ -64,7 +78,7 @@ def match_pattern(pattern: VerbPattern, before: list[Token], after: list[Token],
     return match
 
 
-def _match_sequence(elements: Sequence[Element], tokens: list[Token], start: int,
+def _match_sequence(elements: Sequence[Element], tokens: Words, start: int,
                     synsets: dict[str, frozenset[str]], match: Match) -> bool:
     position = start
     for element in elements:
@@ -75,12 +89,13 @@ def _match_sequence(elements: Sequence[Element], tokens: list[Token], start: int
     return True
 
 
-def _find(element: Element, tokens: list[Token], start: int,
+def _find(element: Element, tokens: Words, start: int,
           synsets: dict[str, frozenset[str]], match: Match) -> int | None:
     """Index just past the first place `element` matches at or after `start`, else None."""
     first = _first_word(element)
-    for i in range(start, len(tokens)):
-        if first is not None and first not in _forms(tokens[i]):
+    forms = tokens.forms
+    for i in range(start, len(forms)):
+        if first is not None and first not in forms[i]:
             continue  # cheap test: a word element must start with its first word
         end = _match_at(element, tokens, i, synsets, match)
         if end is not None:
@@ -99,22 +114,21 @@ def _forms(token: Token) -> tuple[str, str]:
     return token.lower_, lemma
 
 
-def _match_at(element: Element, tokens: list[Token], i: int,
+def _match_at(element: Element, seq: Words, i: int,
               synsets: dict[str, frozenset[str]], match: Match) -> int | None:
+    tokens = seq.tokens
     token = tokens[i]
     kind = element.kind
-    if kind == "word":
-        return _words_at(element.value.split(), tokens, i)
-    if kind == "phrase":
-        return _words_at(element.value.split(), tokens, i)
+    if kind in ("word", "phrase"):
+        return _words_at(element.value.split(), seq, i)
     if kind == "synset":
         single, multi = _synset_forms(synsets.get(element.value, frozenset()))
         for words in multi:
-            end = _words_at(list(words), tokens, i)
+            end = _words_at(list(words), seq, i)
             if end is not None:
                 return end
-        lemma = token.lemma_.lower() if token.pos_ in ("NOUN", "PROPN") else token.lower_
-        return i + 1 if token.lower_ in single or lemma in single else None
+        lower, lemma = seq.forms[i]
+        return i + 1 if lower in single or lemma in single else None
     if kind in ("source", "target", "compound", "skip"):
         if token.pos_ not in _NOMINAL:
             return None
@@ -128,7 +142,8 @@ def _match_at(element: Element, tokens: list[Token], i: int,
     if kind == "prep":
         if token.dep_ not in ("prep", "agent", "dative") or token.lower_ != element.value:
             return None
-        inside = sorted((t for t in token.subtree if t.i != token.i), key=lambda t: t.i)
+        inside = Words(sorted((t for t in token.subtree if t.i != token.i),
+                              key=lambda t: t.i))
         if not _match_sequence(element.children, inside, 0, synsets, match):
             return None
         last = token.right_edge.i
@@ -144,12 +159,13 @@ def _synset_forms(words: frozenset[str]) -> tuple[frozenset[str], tuple[tuple[st
     return single, tuple(multi)
 
 
-def _words_at(words: list[str], tokens: list[Token], i: int) -> int | None:
-    if i + len(words) > len(tokens):
+def _words_at(words: list[str], tokens: Words, i: int) -> int | None:
+    forms = tokens.forms
+    if i + len(words) > len(forms):
         return None
     for offset, word in enumerate(words):
         # nouns match by lemma (plurals); other words as written: "according" is not "accord"
-        if word not in _forms(tokens[i + offset]):
+        if word not in forms[i + offset]:
             return None
     return i + len(words)
 
@@ -169,16 +185,11 @@ def _required_words(pattern: VerbPattern) -> frozenset[str]:
     return frozenset(needed)
 
 
-def _available_words(tokens: list[Token]) -> set[str]:
-    words = {t.lower_ for t in tokens}
-    words.update(t.lemma_.lower() for t in tokens if t.pos_ in ("NOUN", "PROPN"))
-    return words
-
-
-def best_match(patterns: Sequence[VerbPattern], before: list[Token], after: list[Token],
-               synsets: dict[str, frozenset[str]]) -> Match | None:
+def best_match(patterns: Sequence[VerbPattern], before_tokens: list[Token],
+               after_tokens: list[Token], synsets: dict[str, frozenset[str]]) -> Match | None:
     """The most specific pattern that matches (patterns come sorted most specific first)."""
-    available = _available_words(before) | _available_words(after)
+    before, after = Words(before_tokens), Words(after_tokens)
+    available = {form for forms in (*before.forms, *after.forms) for form in forms}
     for pattern in patterns:
         if not pattern.before and not pattern.after:
             continue

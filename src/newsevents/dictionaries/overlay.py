@@ -24,6 +24,7 @@ Every malformed line is an error naming the file and line.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -99,8 +100,15 @@ def _read_petrarch(path: Path, overlay: Overlay, errors: list[DictionaryError] |
 
 
 def _read_csv(path: Path, overlay: Overlay) -> None:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")  # a spreadsheet's byte-order mark is not a header
+    except UnicodeDecodeError as exc:
+        read = bytes(exc.object)  # after the byte-order mark, if there is one
+        line = read[:exc.start].count(b"\n") + 1
+        raise DictionaryError(str(path), line, f"not UTF-8 text (byte 0x{read[exc.start]:02x}); "
+                              "save the file as UTF-8") from None
+    rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows:
         raise DictionaryError(str(path), 1, "empty overlay file")
     header = [h.strip().lower() for h in rows[0]]

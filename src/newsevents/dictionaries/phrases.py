@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _PIECE = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+@lru_cache(maxsize=65536)  # the same words are looked up again and again while coding
 def normalize_phrase(text: str) -> str:
     """Lower-case word pieces joined by single spaces.
 

@@ -8,38 +8,87 @@ from charset_normalizer import from_bytes
 
 # Bytes that never occur in text: NUL and most C0 controls (tab, LF, FF, CR and ESC excepted).
 _CONTROL = frozenset(set(range(32)) - {9, 10, 12, 13, 27})
+_TEXT_CONTROLS = frozenset("\t\n\x0c\r\x1b")
 _MAX_CONTROL_SHARE = 0.01
+_HEAD = 8192
+# Byte-order marks, longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+BINARY = "binary data, not text, HTML, JSONL or WARC"
+UTF16_WITHOUT_BOM = ("UTF-16 text without a byte-order mark: not read (save it as UTF-8, or as "
+                     "UTF-16 with a byte-order mark)")
 
 
 class UndecodableError(ValueError):
     """The bytes are not text in any encoding we can trust."""
 
 
+def bom_encoding(data: bytes) -> str | None:
+    """The encoding a byte-order mark at the start of `data` names, or None without one."""
+    return next((encoding for bom, encoding in _BOMS if data.startswith(bom)), None)
+
+
 def looks_binary(data: bytes) -> bool:
-    """True for data with NUL bytes or more than 1% control bytes in its first 8 KB."""
-    head = data[:8192]
-    if b"\x00" in head and not _is_utf16(head):
+    """True for data with NUL bytes or more than 1% control bytes in its first 8 KB.
+
+    UTF-16 and UTF-32 text with a byte-order mark is judged by its characters, not its bytes.
+    """
+    encoding = bom_encoding(data)
+    if encoding in ("utf-16", "utf-32"):
+        chars = data[:_HEAD].decode(encoding, errors="replace")[:-1]  # the last may be cut
+        # binary data after a mark decodes to controls, unassigned and private-use characters
+        # and invalid sequences
+        odd = sum(1 for char in chars if char == "\ufffd" or not (char.isprintable() or
+                                                                  char in _TEXT_CONTROLS))
+        return odd > _MAX_CONTROL_SHARE * max(len(chars), 1)
+    head = data[:_HEAD]
+    if b"\x00" in head:
         return True
     controls = sum(1 for byte in head if byte in _CONTROL)
     return controls > _MAX_CONTROL_SHARE * max(len(head), 1)
 
 
-def _is_utf16(head: bytes) -> bool:
-    return head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+def binary_reason(data: bytes) -> str | None:
+    """Why `data` is not read as text (one line), or None when it may be text."""
+    if not looks_binary(data):
+        return None
+    return UTF16_WITHOUT_BOM if _utf16_without_bom(data[:_HEAD]) else BINARY
+
+
+def _utf16_without_bom(head: bytes) -> bool:
+    """Latin-script UTF-16 (LE or BE) without a mark: every other byte is NUL, and the others
+    are characters of text, not controls."""
+    even, odd = head[0::2], head[1::2]
+    if len(odd) < 16:
+        return False
+    for zeros, chars in ((odd, even), (even, odd)):
+        controls = sum(1 for byte in chars if byte in _CONTROL)
+        if zeros.count(0) >= 0.9 * len(zeros) and controls <= _MAX_CONTROL_SHARE * len(chars):
+            return True
+    return False
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
-    """Return (text, encoding). Raise UndecodableError when no encoding fits."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig"
-    if _is_utf16(data[:4]):
-        return data.decode("utf-16", errors="replace"), "utf-16"
+    """Return (text, encoding). Raise UndecodableError when no encoding fits.
+
+    A byte-order mark (UTF-8, UTF-16 or UTF-32, either byte order) decides the encoding.
+    """
+    encoding = bom_encoding(data)
+    if encoding is not None:
+        # the "-sig" and BOM-reading codecs drop the mark itself
+        return data.decode(encoding, errors="replace"), encoding
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    if looks_binary(data):
-        raise UndecodableError("binary data, not text")
+    reason = binary_reason(data)
+    if reason is not None:
+        raise UndecodableError("binary data, not text" if reason == BINARY else reason)
     best = from_bytes(data[:200_000]).best()
     if best is None or best.encoding is None:
         raise UndecodableError("not text in any known encoding")

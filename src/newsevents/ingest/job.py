@@ -32,7 +32,7 @@ def read_articles(paths: Iterable[str], settings: Settings,
     drops are counted into `counts` when given."""
     ingest = settings.ingest
     steps: list[Step] = [
-        ReadDocuments(ingest.max_bytes, ingest.clean_records),
+        ReadDocuments(ingest.max_bytes, ingest.clean_records, ingest.stage_seconds),
         FilterLength(ingest.min_words),
         FilterLanguage(ingest.languages),
         DropDuplicates(),

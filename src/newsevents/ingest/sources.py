@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
+import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -17,6 +20,8 @@ STDIN = "-"
 # articles is not an article). A file named on the command line is always read.
 NEWS_SUFFIXES = frozenset({"", ".txt", ".text", ".html", ".htm", ".xhtml", ".shtml", ".jsonl",
                            ".ndjson", ".json", ".warc", ".wet", ".arc"})
+_SPECIAL = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
+            stat.S_IFBLK: "a block device"}
 
 
 @dataclass(slots=True, frozen=True)
@@ -42,23 +47,63 @@ def is_news_file(path: Path) -> bool:
     return not path.name.startswith(".") and Path(name).suffix in NEWS_SUFFIXES
 
 
-def _files_below(folder: Path) -> list[Path]:
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    for ignored in (p for p in files if not is_news_file(p)):
-        log.info("not read (not news input by its name): %s", ignored)
-    return [p for p in files if is_news_file(p)]
+def input_files(arg: str) -> list[str]:
+    """The files one path argument names: itself, or the news files below a folder in a stable
+    order. What cannot be read stays in the list, so that reading it gives the reason: a folder
+    that cannot be listed, an entry named like news input that is not a regular file."""
+    if not os.path.isdir(arg):
+        return [str(Path(arg)) if os.path.exists(arg) else arg]
+    found: list[Path] = []
+
+    def unlisted(error: OSError) -> None:
+        found.append(Path(error.filename if error.filename is not None else arg))
+
+    for folder, _folders, names in os.walk(arg, onerror=unlisted):  # links to folders: not followed
+        for name in names:
+            path = Path(folder, name)
+            if is_news_file(path):
+                found.append(path)
+            else:
+                log.info("not read (not news input by its name): %s", path)
+    return [str(p) for p in sorted(found)]
+
+
+def refusal(path: str) -> str | None:
+    """Why a path cannot be read as an input file, from its metadata alone (a FIFO would block
+    and a device never end, so nothing is opened), or None for a regular file."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "no such file (a broken link)" if os.path.islink(path) else "no such file or folder"
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        try:
+            with os.scandir(path):
+                return "a folder, not a file"
+        except OSError as exc:
+            return f"cannot read folder: {exc.strerror or exc}"
+    return f"not a regular file ({_SPECIAL.get(stat.S_IFMT(mode), 'a special file')}): not read"
 
 
 def read_limited(path: str, max_bytes: int) -> RawDocument | IngestFailure:
-    if path != STDIN and is_warc_file(path):
-        return RawDocument(path, b"", streamed=True)  # any size: each record is bounded
+    """The bytes of one input file (or of standard input), or why they are not read: a file over
+    `max_bytes` is refused before it is read; a web archive is streamed, record by record."""
     if path == STDIN:
         data = sys.stdin.buffer.read(max_bytes + 1)
     else:
+        reason = refusal(path)
+        if reason is not None:
+            return IngestFailure(path, reason)
+        if is_warc_file(path):
+            return RawDocument(path, b"", streamed=True)  # any size: each record is bounded
         size = Path(path).stat().st_size
         if size > max_bytes:
             return IngestFailure(path, f"too large: {size:,} bytes (limit {max_bytes:,})")
-        data = Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)  # it may have grown since
     if len(data) > max_bytes:
         return IngestFailure(path, f"too large: over {max_bytes:,} bytes")
     return RawDocument(path, data)
@@ -67,21 +112,19 @@ def read_limited(path: str, max_bytes: int) -> RawDocument | IngestFailure:
 def expand_paths(paths: Iterable[str], max_bytes: int) -> Iterator[RawDocument | IngestFailure]:
     """Yield one raw document (or a failure) per input file; folders are read recursively.
 
-    A path that does not exist or cannot be read becomes a failure and the run goes on.
+    A path that does not exist or cannot be read, a folder that cannot be listed, and anything
+    that is not a regular file or folder (a FIFO, a socket, a device) become failures, never
+    opened, and the run goes on.
     """
     for arg in paths:
         if arg == STDIN:
             yield read_limited(STDIN, max_bytes)
             continue
-        root = Path(arg)
-        if not root.exists():
-            yield IngestFailure(arg, "no such file or folder")
-            continue
-        for path in _files_below(root) if root.is_dir() else [root]:
+        for path in input_files(arg):
             try:
-                yield read_limited(str(path), max_bytes)
+                yield read_limited(path, max_bytes)
             except OSError as exc:
-                yield IngestFailure(str(path), f"cannot read: {exc.strerror or exc}")
+                yield IngestFailure(path, f"cannot read: {exc.strerror or exc}")
 
 
 def estimate_documents(paths: Iterable[str]) -> int | None:
@@ -94,15 +137,13 @@ def estimate_documents(paths: Iterable[str]) -> int | None:
     for arg in paths:
         if arg == STDIN:
             return None
-        root = Path(arg)
         try:
-            files = _files_below(root) if root.is_dir() else [root]
-            for path in files:
-                name = path.name.lower()
-                if name.endswith((".gz", ".warc", ".wet")) or not path.is_file():
+            for path in input_files(arg):
+                name = path.lower()
+                if name.endswith((".gz", ".warc", ".wet")) or refusal(path) is not None:
                     return None
-                if name.endswith(".jsonl"):
-                    with path.open("rb") as handle:
+                if name.endswith((".jsonl", ".ndjson")):
+                    with open(path, "rb") as handle:
                         total += sum(1 for line in handle if line.strip())
                 else:
                     total += 1
@@ -113,8 +154,8 @@ def estimate_documents(paths: Iterable[str]) -> int | None:
 
 def is_warc_file(path: str) -> bool:
     """True when a file holds a web archive (plain or gzipped), from its first bytes."""
-    import gzip
-
+    if refusal(path) is not None:
+        return False
     try:
         with open(path, "rb") as handle:
             head = handle.read(64)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 
+from newsevents import limits
 from newsevents.clean.language import UNDETERMINED
 from newsevents.ingest.readers import Outcome, read_document
 from newsevents.ingest.sources import RawDocument
@@ -17,9 +19,13 @@ log = logging.getLogger(__name__)
 class ReadDocuments:
     """Raw documents in, Articles and failures out. A reader that crashes costs one document."""
 
-    def __init__(self, max_bytes: int, clean_records: bool = True) -> None:
+    def __init__(self, max_bytes: int, clean_records: bool = True,
+                 seconds: float | None = None) -> None:
+        """`seconds`: each document's time limit for reading (an HTML page's extraction
+        runs in a watchdog process and is stopped there); None: no limit."""
         self.max_bytes = max_bytes
         self.clean_records = clean_records
+        self.seconds = seconds
 
     def run(self, stream: Iterable[RawDocument | IngestFailure], rank: int = 0,
             world_size: int = 1) -> Iterator[Outcome]:
@@ -31,8 +37,15 @@ class ReadDocuments:
 
     def _read_one(self, raw: RawDocument) -> Iterator[Outcome]:
         produced = 0
+        outcomes = read_document(raw, self.max_bytes, self.clean_records)
         try:
-            for outcome in read_document(raw, self.max_bytes, self.clean_records):
+            while True:
+                # the limit runs while a document is read, not while it waits downstream
+                with limits.deadline("reading", self.seconds) if self.seconds else \
+                        nullcontext():
+                    outcome = next(outcomes, None)
+                if outcome is None:
+                    return
                 produced += 1
                 yield outcome
         except Exception as exc:  # untrusted input: one bad page must never stop the run

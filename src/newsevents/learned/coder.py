@@ -22,7 +22,7 @@ from datetime import date
 import numpy as np
 from spacy.tokens import Doc, Span, Token
 
-from newsevents import clauses
+from newsevents import clauses, limits
 from newsevents.cameo import Codebook, UnknownCameoCode, load_codebook
 from newsevents.coder.events import (
     Candidate,
@@ -71,7 +71,7 @@ class Analysis:
 def analyse(doc: Doc, engine: EventCoder, article_id: str, day: date | None,
             page_date: date | None, nouns: frozenset[str], family: str,
             threads: int = 1) -> Analysis:
-    events = engine.code(doc, article_id, day, page_date)
+    events = engine.code(doc, article_id, day, page_date, enrich=False)
     fired: dict[int, set[str]] = {}
     roles: dict[int, tuple[set[int], set[int]]] = {}
     heads_by_span = {a.span: i for i, a in engine.last_actors.items() if a.span}
@@ -90,6 +90,11 @@ def analyse(doc: Doc, engine: EventCoder, article_id: str, day: date | None,
     locals_: list[dict[int, Actor]] = []
     chosen: list[tuple[int, ...]] = []
     for sentence in sentences:
+        limits.check()
+        if engine.too_long(sentence):  # not coded, and counted by the engine
+            chosen.append(())
+            locals_.append({})
+            continue
         local = {i: a for i, a in actors.items() if sentence.start <= i < sentence.end}
         found = tuple(t.i for t in sentence if is_trigger_candidate(t, fired_at, nouns))
         if found:
@@ -111,6 +116,7 @@ def analyse(doc: Doc, engine: EventCoder, article_id: str, day: date | None,
     return Analysis(tuple(views), tuple(chosen), tuple(events))
 
 
+LONG_SENTENCE = "sentence too long to code (coder.max_sentence_tokens)"
 MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss"})
 
 
@@ -152,12 +158,14 @@ class LearnedCoder:
 
     def __init__(self, lexicon: Lexicon, model: CoderModel | None = None,
                  min_confidence: float = 0.0, codebook: Codebook | None = None,
-                 threads: int = 1) -> None:
-        """`threads`: the sentence encoder's threads (its results do not depend on them)."""
+                 threads: int = 1, max_sentence_tokens: int | None = None) -> None:
+        """`threads`: the sentence encoder's threads (its results do not depend on them).
+        `max_sentence_tokens`: longer sentences are not coded (counted in `dropped`)."""
         self.model = model or load_model()
         self.threads = threads
         self.codebook = codebook or load_codebook()
-        self.engine = EventCoder(lexicon, self.codebook, intents=False, rank=False)
+        self.engine = EventCoder(lexicon, self.codebook, intents=False, rank=False,
+                                 max_sentence_tokens=max_sentence_tokens)
         self.min_confidence = min_confidence
 
     def code(self, doc: Doc, article_id: str, day: date | None,
@@ -167,7 +175,10 @@ class LearnedCoder:
                            model.family, self.threads)
         dropped: Counter[str] = Counter()
         events: list[Event] = []
+        if self.engine.long_sentences:
+            dropped[LONG_SENTENCE] += self.engine.long_sentences
         for item in self.classify(doc, analysis):
+            limits.check()
             view = analysis.views[item.sentence]
             trigger = doc[item.trigger]
             roles = self.roles(trigger, item.event_type, view)

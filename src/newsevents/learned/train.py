@@ -272,7 +272,7 @@ def threshold_table(documents: Sequence[GoldDocument], coded: Sequence[Sequence[
                     ) -> list[dict[str, float]]:
     """Dev figures if events below each confidence were left out (to choose the setting)."""
     rows = []
-    for cut in (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
+    for cut in (0.0, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
         kept = [[e for e in events if e.confidence >= cut] for events in coded]
         report = score_documents(documents, kept)
         rows.append({"min_confidence": cut, **{k: report[k] for k in (

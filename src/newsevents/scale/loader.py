@@ -45,6 +45,14 @@ def _load_one(store: Store, out: Path, shard_id: str) -> dict[str, int]:
     read_marker(out, shard_id)  # a damaged marker fails here, before anything is written
     added: dict[str, int] = {}
     with store.transaction():
+        # articles a `run --no-events` stored uncoded are replaced by their coded rows
+        articles = str(folder / "articles.parquet")
+        for sql in ("DELETE FROM articles WHERE article_id IN (SELECT article_id FROM "
+                    "uncoded_articles) AND article_id IN (SELECT article_id FROM "
+                    "read_parquet(?))",
+                    "DELETE FROM uncoded_articles WHERE article_id IN (SELECT article_id FROM "
+                    "read_parquet(?))"):
+            store.db.execute(sql, [articles])
         for table in TABLES:
             before = store.count(table)
             columns = _columns(store, table)

@@ -106,7 +106,7 @@ def shard_outcomes(shard: Shard, settings: Settings) -> Iterator[Outcome]:
     """The articles and failures of a shard's inputs. A record range of a big file is read
     streaming: only its lines of a JSON Lines file, record by record in a web archive."""
     ingest = settings.ingest
-    whole = ReadDocuments(ingest.max_bytes, ingest.clean_records)
+    whole = ReadDocuments(ingest.max_bytes, ingest.clean_records, ingest.stage_seconds)
     for item in shard.inputs:
         try:
             if item.records is None:

@@ -8,21 +8,21 @@ input finds the shards it already finished, and a changed file is a new shard.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
 import io
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
-
 from newsevents.errors import InputError
-from newsevents.ingest.sources import STDIN, is_news_file
+from newsevents.ingest.sources import STDIN, input_files, refusal
 
 _RECORD_SUFFIXES = (".jsonl", ".ndjson", ".warc", ".wet", ".arc")
+_WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
 
 
 @dataclass(slots=True, frozen=True)
@@ -45,7 +45,7 @@ def plan_shards(paths: Iterable[str], shard_records: int, shard_files: int) -> l
     loose: list[ShardInput] = []
     for path in _files(paths):
         count = _record_count(path) if path.lower().removesuffix(".gz").endswith(
-            _RECORD_SUFFIXES) else None
+            _RECORD_SUFFIXES) and refusal(path) is None else None
         if count is None:
             loose.append(ShardInput(path))
             if len(loose) == shard_files:
@@ -60,17 +60,14 @@ def plan_shards(paths: Iterable[str], shard_records: int, shard_files: int) -> l
 
 
 def _files(paths: Iterable[str]) -> Iterator[str]:
+    """The input files, as an unsharded run reads them: what cannot be read (a folder that
+    cannot be listed, a FIFO, a device) is kept, read whole, and so reported with its reason."""
     for arg in paths:
         if arg == STDIN:
             raise InputError(STDIN, "a sharded run reads files, not standard input")
-        root = Path(arg)
-        if not root.exists():
+        if not Path(arg).exists():
             raise InputError(arg, "no such file or folder")
-        if root.is_dir():
-            yield from (str(p) for p in sorted(root.rglob("*")) if p.is_file() and
-                        is_news_file(p))
-        else:
-            yield str(root)
+        yield from input_files(arg)
 
 
 def _record_count(path: str) -> int | None:
@@ -82,6 +79,8 @@ def _record_count(path: str) -> int | None:
             head = handle.read(4)
             if head.startswith(b"WARC"):
                 return _warc_records(path)
+            if head.startswith(_WIDE_BOMS):
+                return None  # UTF-16 or UTF-32 lines: decoded whole, as an unsharded run does
             return head.count(b"\n") + sum(block.count(b"\n") for block in
                                            iter(lambda: handle.read(1 << 20), b"")) + 1
     except (OSError, EOFError):
@@ -89,27 +88,22 @@ def _record_count(path: str) -> int | None:
 
 
 def _warc_records(path: str) -> int | None:
-    from newsevents.ingest.readers import _HTML_CONTENT
+    from newsevents.ingest.readers import count_warc_documents
 
-    count = 0
     try:
         with open(path, "rb") as handle:
-            for record in ArchiveIterator(handle):
-                if record.rec_type == "conversion":
-                    count += 1
-                elif record.rec_type in ("response", "resource"):
-                    headers = record.http_headers or record.rec_headers
-                    if _HTML_CONTENT.search(headers.get_header("Content-Type", "").encode()):
-                        count += 1
-    except (ArchiveLoadFailed, OSError, ValueError, io.UnsupportedOperation):
+            return count_warc_documents(handle)
+    except (OSError, ValueError, io.UnsupportedOperation):
         return None
-    return count
 
 
 def _shard(inputs: list[ShardInput]) -> Shard:
     digest = hashlib.sha256()
     for item in inputs:
-        stat = Path(item.path).stat()
+        try:
+            stat = os.stat(item.path)
+        except OSError:  # a broken link: read, it gives its reason
+            stat = os.lstat(item.path)
         digest.update(f"{Path(item.path).resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\0"
                       f"{item.records}\n".encode())
     return Shard(digest.hexdigest()[:16], tuple(inputs))

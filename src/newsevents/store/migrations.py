@@ -116,4 +116,9 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             loaded_at TIMESTAMP NOT NULL DEFAULT current_timestamp
         )""",
     )),
+    (6, (
+        # Articles stored without their events (`run --no-events`), so that a later run that
+        # codes events codes them. Articles stored before this migration count as coded.
+        "CREATE TABLE uncoded_articles (article_id VARCHAR PRIMARY KEY)",
+    )),
 )
