@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -167,3 +170,33 @@ def test_coding_past_its_time_limit_is_recorded_and_the_run_goes_on() -> None:
     assert isinstance(slow, IngestFailure)
     assert slow.reason == ("coding took longer than the 0.3 s limit (ingest.stage_seconds)")
     assert isinstance(quick, CodedArticle)
+
+
+def _peak_rss_mib(folder: Path, db: Path, settings: Path) -> tuple[int, float]:
+    script = ("import resource, subprocess, sys; "
+              "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
+              "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    done = subprocess.run([sys.executable, "-c", script,
+                           str(Path(sys.executable).parent / "newsevents"), "run", str(folder),
+                           "--db", str(db), "--settings", str(settings)],
+                          capture_output=True, text=True, timeout=1200, check=True)
+    status, peak = done.stdout.split()
+    return int(status), int(peak) / 1024
+
+
+def test_a_batch_of_long_texts_of_short_tokens_stays_within_memory(tmp_path: Path) -> None:
+    """Texts of one-character tokens: spaCy's memory grows with a batch's tokens, so batches
+    are bounded by characters (nlp.batch_chars) as well as by documents."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    words = " ".join(_paragraphs(12)).split()
+    for n in range(16):
+        text = " , ".join(words[n:] + words[:n])  # a comma between every two words
+        (folder / f"t{n:02}.txt").write_text(text[:95_000], "utf-8")
+    defaults = tmp_path / "defaults.toml"
+    defaults.write_text("")
+    status, peak = _peak_rss_mib(folder, tmp_path / "a.duckdb", defaults)
+    assert status == 0
+    assert peak < 1_500, f"peak RSS {peak:.0f} MiB"
+    with duckdb.connect(str(tmp_path / "a.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(16,)]

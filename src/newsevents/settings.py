@@ -36,15 +36,16 @@ class NlpSettings:
     model: str
     batch_size: int
     n_process: int
-    chunk_chars: int = 100_000
+    chunk_chars: int = 50_000
+    batch_chars: int = 100_000
 
     def __post_init__(self) -> None:
         _require(isinstance(self.model, str) and bool(self.model.strip()), "nlp.model",
                  "the name or path of a spaCy pipeline", self.model)
         _at_least("nlp.batch_size", self.batch_size, 1)
         _at_least("nlp.n_process", self.n_process, 1)
-        if self.chunk_chars < 1_000:
-            raise SettingsError(f"nlp.chunk_chars must be 1000 or more, not {self.chunk_chars}")
+        _at_least("nlp.chunk_chars", self.chunk_chars, 1_000)
+        _at_least("nlp.batch_chars", self.batch_chars, 1_000)
 
 
 @dataclass(slots=True, frozen=True)

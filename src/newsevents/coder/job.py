@@ -131,8 +131,7 @@ class CodeArticles:
 
         while True:
             try:
-                for doc in nlp.pipe(documents(), batch_size=settings.nlp.batch_size,
-                                    n_process=settings.nlp.n_process):
+                for doc in self._parsed(nlp, documents()):
                     while pending[0].ranges is None:
                         yield pending.popleft().item
                     head = pending[0]
@@ -150,6 +149,28 @@ class CodeArticles:
                     yield self._alone(nlp, pending.popleft())
         while pending:
             yield pending.popleft().item
+
+    def _parsed(self, nlp: Language, docs: Iterator[Doc]) -> Iterator[Doc]:
+        """The documents through the pipeline, in order. In one process, spaCy gets them in
+        batches of at most `nlp.batch_size` documents and `nlp.batch_chars` characters:
+        its memory grows with the tokens of a batch, and a batch of long texts of short
+        tokens (punctuation, garbage) would otherwise take gigabytes."""
+        nlp_settings = self.settings.nlp
+        if nlp_settings.n_process > 1:  # one pipe keeps the worker processes alive
+            yield from nlp.pipe(docs, batch_size=nlp_settings.batch_size,
+                                n_process=nlp_settings.n_process)
+            return
+        group: list[Doc] = []
+        size = 0
+        for doc in docs:
+            if group and (size + len(doc.text) > nlp_settings.batch_chars
+                          or len(group) >= nlp_settings.batch_size):
+                yield from nlp.pipe(group, batch_size=len(group))
+                group, size = [], 0
+            group.append(doc)
+            size += len(doc.text)
+        if group:
+            yield from nlp.pipe(group, batch_size=len(group))
 
     def _placeholder(self, nlp: Language, article: Article, text: str) -> Doc:
         doc = placeholder(nlp, text)  # tokenised by the pipeline's workers
