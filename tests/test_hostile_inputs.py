@@ -583,3 +583,21 @@ def test_line_breaks_in_a_gdelt_row_cannot_split_it() -> None:
     assert lines[-1] == "" and len(lines) == 3
     assert all(len(line.split("\t")) == len(COLUMNS) for line in lines[:2])
     assert not any(char in out.getvalue() for char in breaks.replace("\n", ""))
+
+
+def test_damaged_gzip_data_is_a_reason_not_a_crash(tmp_path: Path) -> None:
+    """Found by `make stress`: corrupt deflate data made the WARC sniffing raise zlib.error,
+    which ended the whole run."""
+    from newsevents.ingest.job import read_articles
+    from newsevents.records import IngestFailure
+    from newsevents.settings import load_settings
+
+    data = bytearray(gzip.compress(("Police arrested five protesters in Lagos on Monday, "
+                                    "officials said. " * 200).encode()))
+    for i in range(30, 60):
+        data[i] ^= 0x55
+    path = tmp_path / "bad.txt.gz"
+    path.write_bytes(bytes(data))
+    (outcome,) = list(read_articles([str(path)], load_settings()))
+    assert isinstance(outcome, IngestFailure)
+    assert outcome.reason.startswith("bad gzip data: Error -3 while decompressing data")

@@ -8,6 +8,7 @@ import logging
 import os
 import stat
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,6 +163,6 @@ def is_warc_file(path: str) -> bool:
         if head[:2] == b"\x1f\x8b":
             with gzip.open(path) as unpacked:
                 head = unpacked.read(64)
-    except (OSError, EOFError):
+    except (OSError, EOFError, zlib.error):  # damaged gzip: the reader says why
         return False
     return head.lstrip()[:5] == b"WARC/"
