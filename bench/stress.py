@@ -269,10 +269,8 @@ def one_run(number: int, events: bool, count: int, args: argparse.Namespace, wor
     except duckdb.Error:  # no database, or one a killed run left unreadable: nothing is stored
         report.lost_good, report.unaccounted = good_paths, mutant_paths
     if crashed:
-        lines = [line for line in finished.stderr.splitlines() if line.strip()]
-        report.crash_line = (f"killed after {RUN_TIMEOUT:g} s" if finished.timed_out
-                             else f"killed over {MAX_RSS / 1e9:g} GB" if finished.over_memory
-                             else lines[-1].strip()[:300] if lines else "no output")
+        report.crash_line = crash_line(finished.stderr, finished.timed_out,
+                                       finished.over_memory)
     if crashed or report.lost_good or report.unaccounted or args.keep:
         report.stderr_tail = finished.stderr[-2000:]
         report.kept = str(folder)
@@ -283,6 +281,23 @@ def one_run(number: int, events: bool, count: int, args: argparse.Namespace, wor
           f"peak {report.peak_rss / 1e6:.0f} MB, lost {len(report.lost_good)}, "
           f"unaccounted {len(report.unaccounted)}", file=sys.stderr, flush=True)
     return report
+
+
+def crash_line(stderr: str, timed_out: bool, over_memory: bool) -> str:
+    """What a crashed run died of: the kill, the exception under its last traceback, or its
+    last line (`newsevents: error: …`)."""
+    if timed_out:
+        return f"killed after {RUN_TIMEOUT:g} s"
+    if over_memory:
+        return f"killed over {MAX_RSS / 1e9:g} GB"
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    starts = [n for n, line in enumerate(lines) if line.startswith("Traceback")]
+    if starts:
+        after = lines[starts[-1] + 1:]
+        raised = next((line for line in after if not line.startswith(" ")), None)
+        if raised:
+            return f"traceback: {raised.strip()}"[:300]
+    return lines[-1].strip()[:300] if lines else "no output"
 
 
 def plan(args: argparse.Namespace) -> list[tuple[int, bool, int]]:

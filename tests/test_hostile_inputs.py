@@ -17,7 +17,6 @@ import shlex
 import shutil
 import socket
 import stat
-import struct
 import subprocess
 import sys
 import tempfile
@@ -42,6 +41,7 @@ from newsevents.scale.parts import shard_outcomes
 from newsevents.scale.shards import plan_shards
 from newsevents.settings import Settings
 from tests.conftest import article_text
+from tests.hostile import gzip_bomb
 
 NEWSEVENTS = Path(sys.executable).with_name("newsevents")
 ARTICLE = "article"
@@ -462,37 +462,18 @@ def test_a_sharded_run_reads_hostile_files_as_a_plain_run_does(tmp_path: Path,
 
 # --- 5. decompression bombs ----------------------------------------------------------------
 
-def _gzip_bomb(size: int, fill: bytes, prefix: bytes = b"", suffix: bytes = b"") -> bytes:
-    """One valid gzip member that inflates to `prefix`, `size` bytes of `fill` (whole MiB) and
-    `suffix`, a thousandth of that compressed: a full-flushed deflate block of one MiB resets
-    the compressor, so its bytes can be repeated."""
-    chunk = fill * (1 << 20)
-    count = size >> 20
-    deflate = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
-    head = deflate.compress(prefix) + deflate.flush(zlib.Z_FULL_FLUSH)
-    block = deflate.compress(chunk) + deflate.flush(zlib.Z_FULL_FLUSH)
-    tail = deflate.compress(suffix) + deflate.flush()
-    crc = zlib.crc32(prefix)
-    for _ in range(count):
-        crc = zlib.crc32(chunk, crc)
-    crc = zlib.crc32(suffix, crc)
-    size_mod = (len(prefix) + count * len(chunk) + len(suffix)) & 0xFFFFFFFF
-    return (b"\x1f\x8b\x08\x00\0\0\0\0\x02\xff" + head + block * count + tail
-            + struct.pack("<II", crc, size_mod))
-
-
 def _http_response(*fields: tuple[str, str]) -> StatusAndHeaders:
     return StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8"), *fields],
                             protocol="HTTP/1.1")
 
 
 def _bomb_txt_gz() -> tuple[bytes, list[tuple[str, str]]]:
-    return _gzip_bomb(BOMB, b"a"), [
+    return gzip_bomb(BOMB, b"a"), [
         ("", f"bad gzip data: too large: over {LIMIT:,} bytes once decompressed")]
 
 
 def _bomb_jsonl_gz() -> tuple[bytes, list[tuple[str, str]]]:
-    return _gzip_bomb(BOMB, b"a", prefix=b'{"text": "', suffix=b'"}\n'), [
+    return gzip_bomb(BOMB, b"a", prefix=b'{"text": "', suffix=b'"}\n'), [
         ("", f"bad gzip data: too large: over {LIMIT:,} bytes once decompressed")]
 
 
@@ -504,7 +485,7 @@ def _bomb_warc_gz() -> tuple[bytes, list[tuple[str, str]]]:
             b"Content-Type: application/http; msgtype=response\r\n"
             + f"Content-Length: {len(http) + BOMB}\r\n\r\n".encode() + http)
     good, _ = _warc(1, gzipped=True, first=4)
-    return _gzip_bomb(BOMB, b" ", prefix=head, suffix=b"\r\n\r\n") + good, [
+    return gzip_bomb(BOMB, b" ", prefix=head, suffix=b"\r\n\r\n") + good, [
         ("#1", f"too large: record over {LIMIT:,} bytes"), ("#2", ARTICLE)]
 
 
@@ -512,7 +493,7 @@ def _bomb_content_encoding() -> tuple[bytes, list[tuple[str, str]]]:
     """A plain WARC whose first response is served gzip-encoded and inflates to 2 GiB."""
     buffer = io.BytesIO()
     writer = WARCWriter(buffer, gzip=False)
-    for url, body, fields in (("https://bomb.example/", _gzip_bomb(BOMB, b" "),
+    for url, body, fields in (("https://bomb.example/", gzip_bomb(BOMB, b" "),
                                (("Content-Encoding", "gzip"),)),
                               ("https://example.org/1", _page(1), ())):
         writer.write_record(writer.create_warc_record(
@@ -522,13 +503,13 @@ def _bomb_content_encoding() -> tuple[bytes, list[tuple[str, str]]]:
 
 def _bomb_warc_headers() -> tuple[bytes, list[tuple[str, str]]]:
     """A WARC header line that never ends: 2 GiB without a line break."""
-    return _gzip_bomb(BOMB, b"a", prefix=b"WARC/1.0\r\nWARC-Type: response\r\nX-Filler: "), [
+    return gzip_bomb(BOMB, b"a", prefix=b"WARC/1.0\r\nWARC-Type: response\r\nX-Filler: "), [
         ("", f"broken WARC record before any HTML or text record: headers over "
              f"{HEADER_BUDGET:,} bytes: the rest of the file is not read")]
 
 
 def test_the_bomb_builder_makes_valid_gzip() -> None:
-    data = _gzip_bomb(3 << 20, b"x", prefix=b"<", suffix=b">")
+    data = gzip_bomb(3 << 20, b"x", prefix=b"<", suffix=b">")
     assert len(data) < 20_000
     assert gzip.decompress(data) == b"<" + b"x" * (3 << 20) + b">"
 
@@ -601,3 +582,23 @@ def test_damaged_gzip_data_is_a_reason_not_a_crash(tmp_path: Path) -> None:
     (outcome,) = list(read_articles([str(path)], load_settings()))
     assert isinstance(outcome, IngestFailure)
     assert outcome.reason.startswith("bad gzip data: Error -3 while decompressing data")
+
+
+def test_a_content_length_of_non_ascii_digits_is_a_reason(tmp_path: Path) -> None:
+    """Found by `make stress`: "20³1" passes str.isdigit() but not int()."""
+    from newsevents.settings import load_settings
+
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=False)
+    body = f"<html><body><article><p>{_text(1)}</p></article></body></html>".encode()
+    writer.write_record(writer.create_warc_record(
+        "https://a.example/1", "response", payload=io.BytesIO(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + body)))
+    data = buffer.getvalue()
+    length = re.search(rb"Content-Length: (\d+)", data)
+    assert length is not None
+    path = tmp_path / "x.warc"
+    path.write_bytes(data.replace(length.group(0), "Content-Length: 20³1".encode(), 1))
+    outcomes = list(read_articles([str(path)], load_settings()))
+    assert all(isinstance(o, IngestFailure) for o in outcomes)
+    assert any("Content-Length" in o.reason for o in outcomes if isinstance(o, IngestFailure))

@@ -200,3 +200,14 @@ def test_a_batch_of_long_texts_of_short_tokens_stays_within_memory(tmp_path: Pat
     assert peak < 1_500, f"peak RSS {peak:.0f} MiB"
     with duckdb.connect(str(tmp_path / "a.duckdb"), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM articles").fetchall() == [(16,)]
+
+
+def test_a_failure_of_the_input_stream_is_not_taken_for_a_spacy_failure() -> None:
+    """The readers run upstream of spaCy: if they fail, the rest of the input cannot be read,
+    so the run must stop with the error, not end quietly as if it had read everything."""
+    def stream() -> Iterator[Article]:
+        yield _article(_paragraphs(1)[0], "first")
+        raise RuntimeError("reader broke")
+
+    with pytest.raises(RuntimeError, match="reader broke"):
+        list(CodeArticles(load_settings()).run(stream()))

@@ -117,9 +117,17 @@ class CodeArticles:
         register_extensions()
         source = iter(stream)
         pending: deque[_Pending] = deque()
+        upstream: list[Exception] = []  # a failure of the readers, not of spaCy
+
+        def items() -> Iterator[Outcome]:
+            try:
+                yield from source
+            except Exception as exc:
+                upstream.append(exc)
+                raise
 
         def documents() -> Iterator[Doc]:
-            for item in source:
+            for item in items():
                 if isinstance(item, IngestFailure) or (skip is not None and skip(item)):
                     pending.append(_Pending(item, None, []))
                     continue
@@ -143,6 +151,8 @@ class CodeArticles:
             except (NewsEventsError, OSError, MemoryError):
                 raise  # the run cannot go on (no model, no memory, no disk)
             except Exception as exc:  # one document's crash is its own, never the run's
+                if upstream:  # the input stream itself failed: nothing more can be read
+                    raise
                 log.warning("spaCy's pipeline failed on a batch (%s); parsing its documents "
                             "one by one", _one_line(exc))
                 while pending:

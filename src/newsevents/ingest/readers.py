@@ -458,7 +458,8 @@ def _declared_length(record: ArcWarcRecord) -> int | None:
     value = record.rec_headers.get_header("Content-Length")
     if value is None:
         return None
-    return int(value) if value.strip().isdigit() else -1
+    value = value.strip()
+    return int(value) if value.isascii() and value.isdigit() else -1  # not "20³1"
 
 
 def _read_warc_record(where: str, number: int, record: ArcWarcRecord, stream: _WarcStream,
