@@ -119,12 +119,12 @@ def test_an_unsure_language_is_undetermined_and_kept(tmp_path: Path, settings: S
 
 def test_a_text_too_long_for_the_parser_costs_one_document_not_the_run(
         tmp_path: Path, settings: Settings) -> None:
-    """Chunks longer than spaCy's nlp.max_length (a user may set nlp.chunk_chars above it):
-    spaCy refuses the text, which costs that document only."""
+    """Chunks longer than spaCy's nlp.max_length (a user may set nlp.chunk_chars and
+    nlp.batch_tokens above it): spaCy refuses the text, which costs that document only."""
     from newsevents.ingest.job import ingest
     from newsevents.store.duckdb_store import Store
 
-    settings = settings.with_overrides(nlp={"chunk_chars": 2_000_000})
+    settings = settings.with_overrides(nlp={"chunk_chars": 2_000_000, "batch_tokens": 2_000_000})
 
     folder = tmp_path / "in"
     folder.mkdir()

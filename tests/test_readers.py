@@ -91,6 +91,24 @@ def test_truncated_jsonl_line_fails_alone_naming_file_and_line() -> None:
     assert failure.message.startswith("feed.jsonl#2: line 2: invalid or truncated JSON")
 
 
+def test_a_jsonl_text_of_nul_bytes_is_refused_and_a_stray_control_is_not() -> None:
+    """UTF-16 stored as if it were UTF-8 text ("A\\u0000r\\u0000…") is bytes, not text:
+    coding it would give garbage events and take gigabytes; one stray NUL in an article does
+    not cost the article."""
+    text = article_text(1)
+    utf16 = text.encode("utf-16-le").decode("latin-1")
+    stray = text[:40] + "\x00" + text[40:]
+    data = "\n".join(json.dumps({"text": t}) for t in (text, utf16, stray)).encode()
+    outcomes = list(read_document(RawDocument("feed.jsonl", data), LIMIT))
+    assert [type(o).__name__ for o in outcomes] == ["Article", "IngestFailure", "Article"]
+    failure = outcomes[1]
+    assert isinstance(failure, IngestFailure)
+    assert failure.message == ('feed.jsonl#2: line 2: the "text" is binary data (NUL or '
+                               'control characters), not text')
+    kept = outcomes[2]
+    assert isinstance(kept, Article) and "\x00" not in kept.text
+
+
 def test_folder_is_read_recursively_in_a_stable_order(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "two.txt").write_text(article_text(2))

@@ -330,6 +330,44 @@ def test_a_web_archive_is_read_record_by_record_whatever_its_size(tmp_path: Path
     assert [o.path for o in second] == [f"{path}#5", f"{path}#6"]
 
 
+def test_a_shard_of_json_lines_refuses_an_over_long_line_without_holding_it(
+        tmp_path: Path) -> None:
+    """A record range of a big JSON Lines file (gzip or not) is read line by line; a line over
+    the size limit is refused alone, in memory of the limit, not of the line, and the lines
+    after it keep their numbers."""
+    import gzip
+    import tracemalloc
+
+    from newsevents.records import Article, IngestFailure
+    from newsevents.scale.parts import shard_outcomes
+    from newsevents.scale.shards import Shard, ShardInput
+    from newsevents.settings import load_settings
+    from tests.conftest import article_text
+
+    limit = 100_000
+    huge = b'{"text": "' + b"a" * 40_000_000 + b'"}'
+    lines = [json.dumps({"text": article_text(n)}).encode() for n in range(4)]
+    data = b"\n".join([lines[0], lines[1], huge, lines[2], lines[3]]) + b"\n"
+    settings = load_settings(user=False).with_overrides(ingest={"max_bytes": limit})
+    for name, payload in (("big.jsonl", data), ("big.jsonl.gz", gzip.compress(data, 1))):
+        path = tmp_path / name
+        path.write_bytes(payload)
+        tracemalloc.start()
+        try:
+            outcomes = list(shard_outcomes(Shard("s", (ShardInput(str(path), (2, 4)),)),
+                                           settings))
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert peak < 10_000_000, f"{name}: {peak:,} bytes held while reading"
+        assert [(type(o).__name__, o.path) for o in outcomes] == [
+            ("Article", f"{path}#2"), ("IngestFailure", f"{path}#3"), ("Article", f"{path}#4")]
+        failure, after = outcomes[1], outcomes[2]
+        assert isinstance(failure, IngestFailure)
+        assert failure.reason == f"too large: line over {limit:,} bytes"
+        assert isinstance(after, Article) and article_text(2)[:30] in after.text
+
+
 def test_json_lines_break_at_newlines_only() -> None:
     """json.dumps(ensure_ascii=False) writes U+2028 and U+0085 as they are: they are inside
     the record, and str.splitlines() would cut it there."""

@@ -37,7 +37,7 @@ class NlpSettings:
     batch_size: int
     n_process: int
     chunk_chars: int = 50_000
-    batch_chars: int = 100_000
+    batch_tokens: int = 10_000
 
     def __post_init__(self) -> None:
         _require(isinstance(self.model, str) and bool(self.model.strip()), "nlp.model",
@@ -45,7 +45,7 @@ class NlpSettings:
         _at_least("nlp.batch_size", self.batch_size, 1)
         _at_least("nlp.n_process", self.n_process, 1)
         _at_least("nlp.chunk_chars", self.chunk_chars, 1_000)
-        _at_least("nlp.batch_chars", self.batch_chars, 1_000)
+        _at_least("nlp.batch_tokens", self.batch_tokens, 100)
 
 
 @dataclass(slots=True, frozen=True)

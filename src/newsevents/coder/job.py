@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -58,41 +59,60 @@ def with_given_date(article: Article, given: date | None) -> Article:
                    published_precision="day")
 
 
-def chunk_ranges(text: str, limit: int) -> list[tuple[int, int]]:
-    """[start, end) ranges covering the text, each at most `limit` characters, cut after a
-    blank line (a paragraph's end) where there is one; a paragraph longer than the limit is
-    cut at its last line break, else after its last sentence end, else at its last space,
-    else at the limit."""
-    ranges, start = [], 0
-    while len(text) - start > limit:
+_TOKEN = re.compile(r"\w+|[^\w\s]|\s{2,}|[^\S ]")
+
+
+def estimated_tokens(text: str) -> int:
+    """spaCy's tokens in a text, estimated from above: its runs of word characters, its other
+    non-space characters, and its runs of whitespace other than one space, one each (English
+    prose has about 5 characters to one)."""
+    return _TOKEN.subn("", text)[1]
+
+
+def chunk_ranges(text: str, limit: int, tokens: int | None = None) -> list[tuple[int, int]]:
+    """[start, end) ranges covering the text, each at most `limit` characters and, when
+    `tokens` is given, at most that many estimated tokens; each is cut after a blank line (a
+    paragraph's end) where there is one; a paragraph longer than the limit is cut at its last
+    line break, else after its last sentence end, else at its last space, else at the limit."""
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    while start < len(text) or not ranges:
         window = text[start:start + limit]
+        while tokens is not None and (count := estimated_tokens(window)) > tokens:
+            # every token is at least one character, so this shrinks the window, never to ""
+            window = window[:len(window) * tokens // count]
+        if start + len(window) >= len(text):
+            ranges.append((start, len(text)))
+            break
         for mark, keep in (("\n\n", 2), ("\n", 1), (". ", 2), (" ", 1)):
             cut = window.rfind(mark)
             if cut > 0:
                 end = start + cut + keep
                 break
         else:
-            end = start + limit
+            end = start + len(window)
         ranges.append((start, end))
         start = end
-    ranges.append((start, len(text)))
     return ranges
 
 
 @dataclass(slots=True)
 class _Pending:
-    """An item of the stream waiting for its parsed chunks (none for a pass-through)."""
+    """An item of the stream waiting for its coded chunks (none for a pass-through). Only a
+    chunk's records are kept, not its parsed Doc: a long text's Docs together (tokens,
+    tensors) would take hundreds of megabytes."""
 
     item: Article | IngestFailure
     ranges: list[tuple[int, int]] | None
-    docs: list[Doc]
+    records: list[dict[str, Any]]
 
 
 class CodeArticles:
     """Parse and code every Article of the stream; failures pass through unchanged.
 
     Coding runs inside spaCy's pipeline, so with `nlp.n_process` > 1 it runs in the workers.
-    A text longer than `nlp.chunk_chars` is parsed and coded in chunks of whole paragraphs,
+    A text longer than `nlp.chunk_chars` characters or `nlp.batch_tokens` estimated tokens
+    is parsed and coded in chunks of whole paragraphs,
     and its events and quotes are put back at their places in the whole text. A document that
     makes spaCy's pipeline raise costs that document only: the documents in flight are then
     parsed again one by one, and the one that fails is recorded with the stage and reason.
@@ -132,7 +152,8 @@ class CodeArticles:
                     pending.append(_Pending(item, None, []))
                     continue
                 article = with_given_date(item, self.given_date)
-                ranges = chunk_ranges(article.text, settings.nlp.chunk_chars)
+                ranges = chunk_ranges(article.text, settings.nlp.chunk_chars,
+                                      settings.nlp.batch_tokens)
                 pending.append(_Pending(article, ranges, []))
                 for start, end in ranges:
                     yield self._placeholder(nlp, article, article.text[start:end])
@@ -143,8 +164,9 @@ class CodeArticles:
                     while pending[0].ranges is None:
                         yield pending.popleft().item
                     head = pending[0]
-                    head.docs.append(doc)
-                    if len(head.docs) == len(head.ranges or ()):
+                    head.records.append(doc._.newsevents_records or {})
+                    del doc
+                    if len(head.records) == len(head.ranges or ()):
                         pending.popleft()
                         yield _merged(head)
                 break
@@ -162,9 +184,10 @@ class CodeArticles:
 
     def _parsed(self, nlp: Language, docs: Iterator[Doc]) -> Iterator[Doc]:
         """The documents through the pipeline, in order. In one process, spaCy gets them in
-        batches of at most `nlp.batch_size` documents and `nlp.batch_chars` characters:
-        its memory grows with the tokens of a batch, and a batch of long texts of short
-        tokens (punctuation, garbage) would otherwise take gigabytes."""
+        batches of at most `nlp.batch_size` documents and `nlp.batch_tokens` estimated
+        tokens (a longer text is already in chunks that fit): the parser's memory grows with
+        the tokens of a batch, about 18 kB each, and a batch of long texts of short tokens
+        (punctuation, garbage) would otherwise take gigabytes."""
         nlp_settings = self.settings.nlp
         if nlp_settings.n_process > 1:  # one pipe keeps the worker processes alive
             yield from nlp.pipe(docs, batch_size=nlp_settings.batch_size,
@@ -173,12 +196,13 @@ class CodeArticles:
         group: list[Doc] = []
         size = 0
         for doc in docs:
-            if group and (size + len(doc.text) > nlp_settings.batch_chars
+            tokens = estimated_tokens(doc.text)
+            if group and (size + tokens > nlp_settings.batch_tokens
                           or len(group) >= nlp_settings.batch_size):
                 yield from nlp.pipe(group, batch_size=len(group))
                 group, size = [], 0
             group.append(doc)
-            size += len(doc.text)
+            size += tokens
         if group:
             yield from nlp.pipe(group, batch_size=len(group))
 
@@ -196,16 +220,17 @@ class CodeArticles:
         if waiting.ranges is None:
             return article
         assert isinstance(article, Article)
-        docs = []
+        records = []
         for start, end in waiting.ranges:
             try:
-                docs.append(nlp(self._placeholder(nlp, article, article.text[start:end])))
+                doc = nlp(self._placeholder(nlp, article, article.text[start:end]))
+                records.append(doc._.newsevents_records or {})
             except (NewsEventsError, OSError, MemoryError):
                 raise
             except Exception as exc:
                 return IngestFailure(article.path, f"annotating (spaCy) failed: "
                                                    f"{_one_line(exc)}")
-        return _merged(_Pending(article, waiting.ranges, docs))
+        return _merged(_Pending(article, waiting.ranges, records))
 
 
 def _one_line(exc: Exception) -> str:
@@ -223,8 +248,7 @@ def _merged(done: _Pending) -> CodedArticle | IngestFailure:
     dropped: Counter[str] = Counter()
     published = None
     sentences = 0
-    for (start, _), doc in zip(done.ranges, done.docs, strict=True):
-        records = doc._.newsevents_records or {}
+    for (start, _), records in zip(done.ranges, done.records, strict=True):
         if records.get("error"):
             return IngestFailure(article.path, str(records["error"]))
         published = published or records.get("published")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -51,6 +52,23 @@ def looks_binary(data: bytes) -> bool:
         return True
     controls = sum(1 for byte in head if byte in _CONTROL)
     return controls > _MAX_CONTROL_SHARE * max(len(head), 1)
+
+
+def binary_text(text: str) -> bool:
+    """True for decoded text (a JSON string) more than 1% of whose first 8,192 characters are
+    NUL or other C0 controls: bytes of another kind, such as UTF-16 read as UTF-8, not text.
+    A stray control in a real article does not refuse it; the cleaner drops it."""
+    head = text[:_HEAD]
+    controls = sum(1 for char in head if char < " " and char not in _TEXT_CONTROLS)
+    return controls > _MAX_CONTROL_SHARE * max(len(head), 1)
+
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")  # _CONTROL, as characters
+
+
+def without_controls(text: str) -> str:
+    """The text without the C0 controls that never occur in text (NUL among them)."""
+    return _CONTROL_CHARS.sub("", text)
 
 
 def binary_reason(data: bytes) -> str | None:

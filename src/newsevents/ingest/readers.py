@@ -26,7 +26,13 @@ from newsevents.clean.datelines import parse_date
 from newsevents.clean.language import identify_language, recorded_language
 from newsevents.clean.textpage import CleanedPage, clean_page
 from newsevents.clean.watchdog import ExtractionFailed, bounded_extract, extract
-from newsevents.ingest.decode import UndecodableError, binary_reason, decode_text
+from newsevents.ingest.decode import (
+    UndecodableError,
+    binary_reason,
+    binary_text,
+    decode_text,
+    without_controls,
+)
 from newsevents.ingest.sniff import (
     GZIP_MAGIC,
     Kind,
@@ -237,6 +243,11 @@ def read_jsonl(path: str, text: str, clean: bool = True,
         if not isinstance(record.get("text"), str):
             yield IngestFailure(where, f"line {number}: no \"text\" string in the record")
             continue
+        if binary_text(record["text"]):
+            yield IngestFailure(where, f"line {number}: the \"text\" is binary data (NUL or "
+                                       f"control characters), not text")
+            continue
+        text = without_controls(record["text"])  # a stray NUL is not worth the article
         published = _iso_date(record.get("date"))
         meta = Meta(
             url=_str_or_none(record.get("url")),
@@ -247,9 +258,9 @@ def read_jsonl(path: str, text: str, clean: bool = True,
             published_source="metadata" if published else "unknown",
         )
         if clean:
-            yield read_text_page(where, record["text"], meta)
+            yield read_text_page(where, text, meta)
         else:
-            lines = [" ".join(x.split()) for x in record["text"].splitlines() if x.strip()]
+            lines = [" ".join(x.split()) for x in text.splitlines() if x.strip()]
             yield _article(where, _as_is(lines, meta.title), meta)
 
 

@@ -34,6 +34,7 @@ from newsevents.store.duckdb_store import Store, batched
 log = logging.getLogger(__name__)
 TABLES = ("articles", "events", "quotes", "ingest_errors")
 MARKER = "_SUCCESS"
+_SKIP_PIECE = 1 << 20  # bytes read at a time while dropping the rest of an over-long line
 
 
 @dataclass(slots=True)
@@ -124,22 +125,28 @@ def shard_outcomes(shard: Shard, settings: Settings) -> Iterator[Outcome]:
 
 
 def _jsonl_range(path: str, records: tuple[int, int], ingest: Any) -> Iterator[Outcome]:
-    """Lines first..last of a JSON Lines file (gzip or not), each bounded by the size limit."""
+    """Lines first..last of a JSON Lines file (gzip or not), one at a time. A line over the
+    size limit is refused without being held: its bytes past the limit are read and dropped
+    in pieces, so a file (or a gzip bomb) with no line break costs no more than the limit."""
     first, last = records
-    lines: list[str] = []
     opener = gzip.open if path.lower().endswith(".gz") else open
     with opener(path, "rb") as handle:
-        for number, line in enumerate(handle, 1):
-            if number > last:
+        number = 0
+        while number < last:
+            line = handle.readline(ingest.max_bytes + 1)
+            if not line:
                 break
-            if number < first:
+            number += 1
+            if len(line) > ingest.max_bytes and not line.endswith(b"\n"):
+                while (rest := handle.readline(_SKIP_PIECE)) and not rest.endswith(b"\n"):
+                    pass
+                if number >= first:
+                    yield IngestFailure(f"{path}#{number}",
+                                        f"too large: line over {ingest.max_bytes:,} bytes")
                 continue
-            if len(line) > ingest.max_bytes:
-                yield IngestFailure(f"{path}#{number}", f"too large: line over "
-                                                        f"{ingest.max_bytes:,} bytes")
-                line = b"\n"
-            lines.append(line.decode("utf-8", errors="replace").rstrip("\r\n"))
-    yield from read_jsonl(path, "\n".join(lines), ingest.clean_records, offset=first - 1)
+            if number >= first:
+                text = line.decode("utf-8", errors="replace").rstrip("\r\n")
+                yield from read_jsonl(path, text, ingest.clean_records, offset=number - 1)
 
 
 def read_marker(out: Path, shard_id: str) -> dict[str, Any]:
