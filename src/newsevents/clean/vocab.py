@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
-import importlib.util
 from importlib import resources
 from pathlib import Path
-
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 # Scripts written without spaces between words: count two characters as a word.
