@@ -80,3 +80,7 @@ def test_one_run_over_good_and_hostile_inputs_loses_nothing(tmp_path: Path) -> N
     problems += [f"reason is not one line: {r!r}" for reasons in errors.values()
                  for r in reasons if "\n" in r]
     assert not problems, "\n".join(problems)
+    # the figures docs/reliability.md gives (pytest -s shows them)
+    print(f"\nfault injection: exit {run.returncode}, peak RSS {run.peak_rss / 1e9:.2f} GB, "
+          f"{len(articles)} articles, {sum(articles.values())} events, "
+          f"{sum(len(r) for r in errors.values())} ingest errors")

@@ -122,12 +122,15 @@ def _match_at(element: Element, seq: Words, i: int,
     if kind in ("word", "phrase"):
         return _words_at(element.value.split(), seq, i)
     if kind == "synset":
-        single, multi = _synset_forms(synsets.get(element.value, frozenset()))
-        for words in multi:
-            end = _words_at(list(words), seq, i)
+        single, by_first = _synset_forms(synsets.get(element.value, frozenset()))
+        lower, lemma = seq.forms[i]
+        starting = by_first.get(lower, ())
+        if lemma != lower and lemma in by_first:  # both forms start members: longest first
+            starting = tuple(sorted((*starting, *by_first[lemma]), key=lambda m: m[0]))
+        for _, words in starting:
+            end = _words_at(words, seq, i)
             if end is not None:
                 return end
-        lower, lemma = seq.forms[i]
         return i + 1 if lower in single or lemma in single else None
     if kind in ("source", "target", "compound", "skip"):
         if token.pos_ not in _NOMINAL:
@@ -152,14 +155,20 @@ def _match_at(element: Element, seq: Words, i: int,
 
 
 @lru_cache(maxsize=1024)
-def _synset_forms(words: frozenset[str]) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
-    """One-word members as a set, longer ones as word tuples, longest first."""
+def _synset_forms(words: frozenset[str]
+                  ) -> tuple[frozenset[str], dict[str, tuple[tuple[int, tuple[str, ...]], ...]]]:
+    """One-word members as a set; longer ones as word tuples under their first word, each
+    with its rank among all of them, longest first (a match can only start at a token one
+    of whose forms is the first word, so only those are tried there)."""
     single = frozenset(w for w in words if " " not in w)
     multi = sorted((tuple(w.split()) for w in words if " " in w), key=len, reverse=True)
-    return single, tuple(multi)
+    by_first: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+    for rank, member in enumerate(multi):
+        by_first.setdefault(member[0], []).append((rank, member))
+    return single, {first: tuple(members) for first, members in by_first.items()}
 
 
-def _words_at(words: list[str], tokens: Words, i: int) -> int | None:
+def _words_at(words: Sequence[str], tokens: Words, i: int) -> int | None:
     forms = tokens.forms
     if i + len(words) > len(forms):
         return None
