@@ -17,6 +17,7 @@ from newsevents.coder.components import placeholder, register_extensions
 from newsevents.dictionaries.lexicon import load_lexicon
 from newsevents.errors import NewsEventsError
 from newsevents.ingest.readers import Outcome
+from newsevents.loading import loading
 from newsevents.nlp import coding_pipeline
 from newsevents.records import Actor, Article, Event, IngestFailure, Quote
 from newsevents.settings import Settings
@@ -130,11 +131,12 @@ class CodeArticles:
         Articles for which `skip` says so pass through uncoded (already stored ones).
         """
         settings = self.settings
-        nlp = coding_pipeline(settings.nlp.model, settings.dictionaries, settings.coder,
-                              settings.nlp.n_process, settings.ingest.stage_seconds)
-        load_lexicon(settings.dictionaries)  # loaded before spaCy starts its workers,
-        load_gazetteer()  # so that forked workers share them
-        register_extensions()
+        with loading():
+            nlp = coding_pipeline(settings.nlp.model, settings.dictionaries, settings.coder,
+                                  settings.nlp.n_process, settings.ingest.stage_seconds)
+            load_lexicon(settings.dictionaries)  # loaded before spaCy starts its workers,
+            load_gazetteer()  # so that forked workers share them
+            register_extensions()
         source = iter(stream)
         pending: deque[_Pending] = deque()
         upstream: list[Exception] = []  # a failure of the readers, not of spaCy
