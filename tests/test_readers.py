@@ -109,6 +109,19 @@ def test_a_jsonl_text_of_nul_bytes_is_refused_and_a_stray_control_is_not() -> No
     assert isinstance(kept, Article) and "\x00" not in kept.text
 
 
+def test_hidden_folders_below_a_folder_are_not_walked(tmp_path: Path) -> None:
+    """A news folder under version control holds .git; nothing below a hidden folder is
+    news, and walking it can take long. A hidden folder named directly is read."""
+    (tmp_path / ".git" / "objects").mkdir(parents=True)
+    (tmp_path / ".git" / "objects" / "notes.txt").write_text(article_text(1))
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "two.txt").write_text(article_text(2))
+    assert [Path(d.path).relative_to(tmp_path).as_posix()
+            for d in expand_paths([str(tmp_path)], LIMIT)] == ["b/two.txt"]
+    assert [Path(d.path).name for d in expand_paths([str(tmp_path / ".git")], LIMIT)] == [
+        "notes.txt"]
+
+
 def test_folder_is_read_recursively_in_a_stable_order(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "two.txt").write_text(article_text(2))

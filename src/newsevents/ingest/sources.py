@@ -59,7 +59,8 @@ def input_files(arg: str) -> list[str]:
     def unlisted(error: OSError) -> None:
         found.append(Path(error.filename if error.filename is not None else arg))
 
-    for folder, _folders, names in os.walk(arg, onerror=unlisted):  # links to folders: not followed
+    for folder, folders, names in os.walk(arg, onerror=unlisted):  # links to folders: not followed
+        folders[:] = sorted(f for f in folders if not f.startswith("."))  # .git, .cache: not news
         for name in names:
             path = Path(folder, name)
             if is_news_file(path):
