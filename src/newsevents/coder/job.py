@@ -167,7 +167,6 @@ class CodeArticles:
                         yield pending.popleft().item
                     head = pending[0]
                     head.records.append(doc._.newsevents_records or {})
-                    del doc
                     if len(head.records) == len(head.ranges or ()):
                         pending.popleft()
                         yield _merged(head)
