@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/scale.py equivalence            # the demo corpus
     .venv/bin/python bench/scale.py speedup --articles 2072
-    .venv/bin/python bench/scale.py growth --sizes 500,1000,2000,5000 --workers 2
+    .venv/bin/python bench/scale.py growth --sizes 500,1000,2000,5000 --workers 2 [--repeat 3]
 
 A corpus larger than the demo is made by repeating the demo's Wikinews records with new URLs
 and a marked title and first line, so that every copy is a new article (new id, new text hash)
@@ -46,7 +46,8 @@ def repeated_corpus(folder: Path, articles: int) -> str:
 
 def timed_run(inputs: list[str], folder: Path, label: str, extra: list[str]) -> dict[str, float]:
     """One whole run, timed; with the peak resident memory of the run's process and of its
-    largest worker process, sampled every 0.2 s."""
+    largest worker process, sampled every 0.2 s, and the largest worker's peak private
+    memory (USS: its pages no other process maps, what one more worker adds), every 2 s."""
     import psutil
 
     db = folder / f"{label}.duckdb"
@@ -54,16 +55,19 @@ def timed_run(inputs: list[str], folder: Path, label: str, extra: list[str]) -> 
     run = subprocess.Popen([sys.executable, "-m", "newsevents", "run", *inputs, "--db", str(db),
                             "--out", str(folder / f"{label}.parts"), *extra],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    main_peak = worker_peak = 0
+    main_peak = worker_peak = worker_uss = tick = 0
     parent = psutil.Process(run.pid)
     while run.poll() is None:
         try:
             main_peak = max(main_peak, parent.memory_info().rss)
             for child in parent.children(recursive=True):
                 worker_peak = max(worker_peak, child.memory_info().rss)
+                if tick % 10 == 0:  # reading smaps costs CPU the run needs: every 2 s
+                    worker_uss = max(worker_uss, child.memory_full_info().uss)
         except psutil.Error:
             pass
         time.sleep(0.2)
+        tick += 1
     seconds = time.perf_counter() - start
     if run.returncode != 0:
         raise SystemExit(run.stderr.read().decode() if run.stderr else "run failed")
@@ -73,7 +77,8 @@ def timed_run(inputs: list[str], folder: Path, label: str, extra: list[str]) -> 
         loaded = con.execute("SELECT count(*) FROM loaded_shards").fetchall()[0][0]
     return {"seconds": round(seconds, 1), "articles": articles, "events": events,
             "articles_per_s": round(articles / seconds, 2), "shards": loaded,
-            "peak_main_mib": main_peak >> 20, "peak_worker_mib": worker_peak >> 20}
+            "peak_main_mib": main_peak >> 20, "peak_worker_mib": worker_peak >> 20,
+            "peak_worker_uss_mib": worker_uss >> 20}
 
 
 def load_only(corpus: str, folder: Path, label: str) -> float:
@@ -111,6 +116,7 @@ def main() -> None:
     parser.add_argument("what", choices=["equivalence", "speedup", "growth"])
     parser.add_argument("--articles", type=int, default=2072)
     parser.add_argument("--sizes", default="500,1000,2000,5000")
+    parser.add_argument("--repeat", type=int, default=1, help="growth: runs of each size")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--settings", help="A settings file for every run (e.g. encoder "
                                            "threads).")
@@ -129,13 +135,19 @@ def main() -> None:
                       "speedup": round(runs[1]["seconds"] / runs[2]["seconds"], 2)}
         else:
             report = {}
-            for size in (int(s) for s in args.sizes.split(",")):
-                corpus = repeated_corpus(folder, size)
-                figures = timed_run([corpus], folder, f"n{size}",
-                                    ["--executor", "dask", "--workers", str(args.workers),
-                                     *extra])
-                figures["load_seconds"] = load_only(corpus, folder, f"n{size}")
-                report[str(size)] = figures
+            for rep in range(args.repeat):  # sizes interleaved: drift touches each alike
+                for size in (int(s) for s in args.sizes.split(",")):
+                    corpus = repeated_corpus(folder, size)
+                    label = f"n{size}-{rep}"
+                    figures = timed_run([corpus], folder, label,
+                                        ["--executor", "dask", "--workers",
+                                         str(args.workers), *extra])
+                    figures["load_seconds"] = load_only(corpus, folder, label)
+                    report.setdefault(str(size), []).append(figures)
+            for size, runs in report.items():
+                rates = sorted(run["articles_per_s"] for run in runs)
+                report[size] = {"articles_per_s_median": rates[len(rates) // 2],
+                                "runs": runs}
         print(json.dumps(report, indent=1))
 
 
