@@ -185,3 +185,35 @@ def test_training_is_deterministic() -> None:
     coder = LearnedCoder(load_lexicon(load_settings().dictionaries), first)
     doc = get_nlp(load_settings().nlp)("Police arrested the protest leaders in Cairo.")
     assert [e.plover["event"] for e in coder.code(doc, "x", DAY).events] == ["COERCE"]
+
+
+CONTEXTS = [
+    ("The Kenyan government announced new measures on Monday.",
+     "Jorvik Tallan accused the opposition of fraud.", "KEN"),
+    ("Brazil's president met ministers in Brasilia.",
+     "Mara Quillfeather condemned the protesters for the violence.", "BRA"),
+    ("Police in Pakistan detained two journalists on Tuesday.",
+     "Dashiel Okonkwo-Ferris demanded their release.", "PAK"),
+]
+
+
+@pytest.mark.parametrize(("context", "act", "country"), CONTEXTS)
+def test_a_name_in_no_dictionary_takes_its_paragraphs_country(context: str, act: str,
+                                                              country: str) -> None:
+    """The guide codes an actor's country from the text around it ("null only when the
+    text gives no way to know")."""
+    doer = act.split(" ")[0]
+    events, _ = _code(f"{context} {act}")
+    sources = {e.source.code for e in events if e.source and e.source.text.startswith(doer)}
+    assert sources == {country}, events
+
+
+@pytest.mark.parametrize(("context", "act", "country"), [CONTEXTS[0], CONTEXTS[2]])
+def test_another_paragraph_naming_a_country_once_gives_a_name_no_country(
+        context: str, act: str, country: str) -> None:
+    """A new paragraph is another context; only a country that dominates the whole
+    article (named three times and by half its actors) reaches across paragraphs."""
+    doer = act.split(" ")[0]
+    events, _ = _code(f"{context}\n\n{act}")
+    assert not [e for e in events if e.source and e.source.text.startswith(doer)
+                and e.source.country], events

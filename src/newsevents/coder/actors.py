@@ -76,6 +76,16 @@ class ArticleMemory:
             return mention.actor
         return None
 
+    def context_country(self, sentence: int) -> str | None:
+        """The country of an actor the text names without one: the commonest country of the
+        actors of its paragraph so far, else the article's main country."""
+        paragraph = self.paragraphs.get(sentence, 0)
+        named = Counter(m.actor.country for m in self.mentions if m.actor.country and
+                        m.paragraph == paragraph and m.sentence <= sentence)
+        if named:
+            return named.most_common(1)[0][0]
+        return None
+
     def main_country(self) -> str | None:
         """The article's country, when one dominates it (at least half of the countries
         named, and three times); otherwise none, so that "gunmen killed three villagers in

@@ -118,6 +118,7 @@ def analyse(doc: Doc, engine: EventCoder, article_id: str, day: date | None,
 
 LONG_SENTENCE = "sentence too long to code (coder.max_sentence_tokens)"
 MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss"})
+CONTEXT_ENTITIES = frozenset({"PERSON", "ORG", "NORP"})
 
 
 def modifier_actors(sentence: Span, engine: EventCoder, known: dict[int, Actor]
@@ -261,7 +262,8 @@ class LearnedCoder:
                                            item.sentence, view.sentence)
                 if event is None:
                     continue
-                event = _placed_roles(event, article_id, item.sentence, trigger.idx)
+                event = _placed_roles(event, article_id, item.sentence, trigger.idx,
+                                      self.engine.context_country(trigger))
                 if _affiliation(event.source) is None and _affiliation(event.target) is None:
                     dropped["no coded political actor"] += 1
                     continue
@@ -277,8 +279,21 @@ class LearnedCoder:
             if token.i not in actors:
                 continue
             for actor in coded_inside(token, actors):
+                actor = self._in_context(token, actor)
                 out.append(self.engine.resolver_as_doer(token, actor) if as_doer else actor)
         return out or [None]
+
+    def _in_context(self, token: Token, actor: Actor) -> Actor:
+        """A person or body named but in no dictionary ("Ratcliffe claimed…") takes the
+        country the text gives it by context (the guide: null only when the text gives no
+        way to know)."""
+        if actor.code or token.ent_type_ not in CONTEXT_ENTITIES:
+            return actor
+        country = self.engine.context_country(token)
+        if country is None:
+            return actor
+        return replace(actor, code=country, country=country,
+                       rule=f"{actor.rule}; country from context")
 
     def _cameo(self, trigger: Token, event_type: str, dictionary: Sequence[Event]) -> str:
         """The dictionary's own code when it fired here with this type, else the code the
@@ -299,22 +314,28 @@ def _affiliation(actor: Actor | None) -> str | None:
     return None if actor is None else affiliation(actor.code)
 
 
-def _placed(actor: Actor | None, location: dict[str, object] | None) -> Actor | None:
+def _placed(actor: Actor | None, location: dict[str, object] | None,
+            context: str | None) -> Actor | None:
     """A role with no country ("police", "protesters": code COP, CVL) takes the country of
-    the place the sentence names for the event ("police in Lagos" -> NGACOP)."""
-    if actor is None or not actor.code or len(actor.code) != 3 or not location or \
+    the place the sentence names for the event ("police in Lagos" -> NGACOP), else the
+    country its paragraph gives it (`context`)."""
+    if actor is None or not actor.code or len(actor.code) != 3 or \
             split_code(actor.code)[0] or actor.code in ("IGO", "NGO", "MNC"):
         return actor
-    country = location.get("country")
+    country = (location or {}).get("country")
+    rule = "country from the event's place"
     if not isinstance(country, str) or len(country) != 3:
+        country, rule = context, "country from context"
+    if country is None:
         return actor
     return replace(actor, code=f"{country}{actor.code}", country=country,
-                   rule=f"{actor.rule}; country from the event's place")
+                   rule=f"{actor.rule}; {rule}")
 
 
-def _placed_roles(event: Event, article_id: str, index: int, start: int) -> Event:
-    source, target = _placed(event.source, event.location), _placed(event.target,
-                                                                    event.location)
+def _placed_roles(event: Event, article_id: str, index: int, start: int,
+                  context: str | None) -> Event:
+    source = _placed(event.source, event.location, context)
+    target = _placed(event.target, event.location, context)
     if source is event.source and target is event.target:
         return event
     return replace(event, source=source, target=target, event_id=Event.make_id(
