@@ -149,6 +149,34 @@ def test_places_are_geocoded_from_what_the_predicate_says() -> None:
     assert events[0].location is not None and events[0].location["country"] == "PSE"
 
 
+@pytest.mark.parametrize(("text", "name", "country"), [
+    ("Police arrested a man in Perth, Scotland.", "Perth", "GBR"),
+    ("Police arrested a man in Aberdeen, Scotland.", "Aberdeen", "GBR"),
+    ("Police arrested a man in Birmingham, England.", "Birmingham", "GBR"),
+    ("Police arrested a man in Paris, Texas.", "Paris", "USA"),
+    ("Police arrested two men in Hyderabad, Pakistan.", "Hyderabad", "PAK"),
+])
+def test_a_qualifier_the_index_lacks_is_read_as_the_dictionaries_read_it(
+        text: str, name: str, country: str) -> None:
+    """GeoNames' cities hold a Scotland in Pennsylvania and no nation of that name; the
+    dictionaries know Scotland is British."""
+    (event,) = [e for e in _events(text) if e.trigger == "arrested"]
+    assert event.location is not None
+    assert (event.location["name"], event.location["country"]) == (name, country)
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("Israeli soldiers arrested two men in North Gaza Governorate.", "PSE"),
+    ("Russian forces shelled villages in Donetsk Oblast.", "UKR"),
+    ("Police arrested five protesters in Idlib Governorate.", "SYR"),
+])
+def test_a_region_the_index_lacks_places_the_event_in_its_country_not_the_doers(
+        text: str, country: str) -> None:
+    (event,) = _events(text)
+    assert event.location is not None and event.location["country"] == country
+    assert event.location["lat"] is None  # a country, not a made-up point
+
+
 def test_with_no_place_the_event_is_in_its_doers_country() -> None:
     (event,) = _events("Iranian forces attacked Kurdish rebels.")
     assert event.location is not None

@@ -37,7 +37,7 @@ PLACE_VERBS = frozenset({"visit", "tour", "enter", "invade", "reach", "shell", "
 @dataclass(slots=True, frozen=True)
 class Located:
     place: Place
-    how: str  # "predicate" | "sentence" | "actor country"
+    how: str  # "predicate" | "sentence" | "place name's country" | "actor country"
 
 
 @dataclass(slots=True, frozen=True)
@@ -46,6 +46,7 @@ class SentencePlaces:
 
     names: list[PlaceName]
     countries: frozenset[str]  # of its actors and of the countries and states it names
+    coded: Mapping[int, str]  # the country the dictionaries give each coded head token
 
 
 def sentence_places(sentence: Span, gazetteer: Gazetteer,
@@ -59,7 +60,7 @@ def sentence_places(sentence: Span, gazetteer: Gazetteer,
     for name in names:
         if gazetteer.is_state_or_country(name.span.text):
             countries.update(gazetteer.qualifier_countries(name.span.text))
-    return SentencePlaces(names, frozenset(countries))
+    return SentencePlaces(names, frozenset(countries), dict(sentence_countries or {}))
 
 
 def event_place(trigger: Token, source: Actor | None, target: Actor | None,
@@ -76,9 +77,14 @@ def event_place(trigger: Token, source: Actor | None, target: Actor | None,
     rest = sorted(names, key=lambda name: abs(name.span.start - trigger.i))
     for group, how in ((ranked, "predicate"), (rest, "sentence")):
         for name in group:
-            found = _find(name, countries, gazetteer)
+            found = _find(name, countries, gazetteer, known.coded)
             if found is not None:
                 return Located(found, how)
+    for name in [*ranked, *rest]:  # a region the gazetteer lacks: its country
+        coded = known.coded.get(name.span.root.i)
+        country = gazetteer.country(coded) if coded else None
+        if country is not None:
+            return Located(country, "place name's country")
     if source is not None and source.country:
         country = gazetteer.country(source.country)
         if country is not None:
@@ -121,12 +127,16 @@ def place_names(sentence: Span) -> list[PlaceName]:
             for root, (span, floor) in sorted(spans.items()) if span.start not in used]
 
 
-def _find(name: PlaceName, countries: set[str], gazetteer: Gazetteer) -> Place | None:
+def _find(name: PlaceName, countries: set[str], gazetteer: Gazetteer,
+          coded: Mapping[int, str]) -> Place | None:
     if gazetteer.is_us_state(name.span.text):
         return None  # the index has no states: "Texas" would find a hamlet of that name
     found = None
     if name.qualifier is not None:
-        within = gazetteer.qualifier_countries(name.qualifier.text)
+        # the dictionaries know "Scotland" is British; the index only has a Scotland, PA
+        qualifier = coded.get(name.qualifier.root.i)
+        within = {qualifier} if qualifier else gazetteer.qualifier_countries(
+            name.qualifier.text)
         found = gazetteer.lookup_in(name.span.text, within) if within else None
     found = found or gazetteer.lookup(name.span.text, countries)
     if found is None or (found.feature != "country" and found.population < name.min_population):
