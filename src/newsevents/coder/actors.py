@@ -78,13 +78,12 @@ class ArticleMemory:
 
     def context_country(self, sentence: int) -> str | None:
         """The country of an actor the text names without one: the commonest country of the
-        actors of its paragraph so far, else the article's main country."""
+        coded actors of its paragraph so far; None when they name none (another paragraph is
+        another context)."""
         paragraph = self.paragraphs.get(sentence, 0)
         named = Counter(m.actor.country for m in self.mentions if m.actor.country and
                         m.paragraph == paragraph and m.sentence <= sentence)
-        if named:
-            return named.most_common(1)[0][0]
-        return None
+        return named.most_common(1)[0][0] if named else None
 
     def main_country(self) -> str | None:
         """The article's country, when one dominates it (at least half of the countries

@@ -99,7 +99,6 @@ class EventCoder:
         self.last_actors: dict[int, Actor] = {}  # the actors of the last document coded
         self.last_events: list[Event] = []
         self._resolver: ActorResolver | None = None
-        self._sentence_of: dict[int, int] = {}
         self._enrich = True
 
     def code(self, doc: Doc, article_id: str, day: date | None,
@@ -127,7 +126,6 @@ class EventCoder:
         events: list[Event] = []
         sentences = list(doc.sents)
         resolver.set_paragraphs(sentences)
-        self._sentence_of = {s.start: n for n, s in enumerate(sentences)}
         for index, sentence in enumerate(sentences):
             limits.check()
             if self.too_long(sentence):
@@ -162,10 +160,11 @@ class EventCoder:
         assert self._resolver is not None, "code() a document first"
         return self._resolver.as_agent_of_act(head, actor)
 
-    def context_country(self, token: Token) -> str | None:
-        """The country the text gives an actor it names without one (see ArticleMemory)."""
+    def context_country(self, sentence: int) -> str | None:
+        """The country the text gives an actor of sentence number `sentence` that it names
+        without one (see ArticleMemory)."""
         assert self._resolver is not None, "code() a document first"
-        return self._resolver.memory.context_country(self._sentence_of.get(token.sent.start, 0))
+        return self._resolver.memory.context_country(sentence)
 
     def record(self, candidate: Candidate, code: str, source: Actor | None,
                target: Actor | None, article_id: str, index: int, sentence: Span

@@ -242,8 +242,9 @@ class LearnedCoder:
                 dictionary: Sequence[Event] = ()) -> list[Event]:
         doc = trigger.doc
         actors = view.actors
-        sources = self._side(doc, roles.source, actors, as_doer=True)
-        targets = self._side(doc, roles.target, actors, as_doer=False)
+        context = self.engine.context_country(item.sentence)
+        sources = self._side(doc, roles.source, actors, context, as_doer=True)
+        targets = self._side(doc, roles.target, actors, context, as_doer=False)
         code = self._cameo(trigger, item.event_type, dictionary)
         raw = item.probability * roles.source_probability * roles.target_probability
         confidence = round(self.model.calibrated(raw), 3)
@@ -262,16 +263,15 @@ class LearnedCoder:
                                            item.sentence, view.sentence)
                 if event is None:
                     continue
-                event = _placed_roles(event, article_id, item.sentence, trigger.idx,
-                                      self.engine.context_country(trigger))
+                event = _placed_roles(event, article_id, item.sentence, trigger.idx, context)
                 if _affiliation(event.source) is None and _affiliation(event.target) is None:
                     dropped["no coded political actor"] += 1
                     continue
                 out.append(replace(event, confidence=confidence))
         return out
 
-    def _side(self, doc: Doc, head: int | None, actors: dict[int, Actor], as_doer: bool
-              ) -> list[Actor | None]:
+    def _side(self, doc: Doc, head: int | None, actors: dict[int, Actor],
+              context: str | None, as_doer: bool) -> list[Actor | None]:
         if head is None:
             return [None]
         out: list[Actor | None] = []
@@ -279,21 +279,9 @@ class LearnedCoder:
             if token.i not in actors:
                 continue
             for actor in coded_inside(token, actors):
-                actor = self._in_context(token, actor)
+                actor = _in_context(token, actor, context)
                 out.append(self.engine.resolver_as_doer(token, actor) if as_doer else actor)
         return out or [None]
-
-    def _in_context(self, token: Token, actor: Actor) -> Actor:
-        """A person or body named but in no dictionary ("Ratcliffe claimed…") takes the
-        country the text gives it by context (the guide: null only when the text gives no
-        way to know)."""
-        if actor.code or token.ent_type_ not in CONTEXT_ENTITIES:
-            return actor
-        country = self.engine.context_country(token)
-        if country is None:
-            return actor
-        return replace(actor, code=country, country=country,
-                       rule=f"{actor.rule}; country from context")
 
     def _cameo(self, trigger: Token, event_type: str, dictionary: Sequence[Event]) -> str:
         """The dictionary's own code when it fired here with this type, else the code the
@@ -308,6 +296,16 @@ class LearnedCoder:
             return self.codebook.plover(code).get("event")
         except UnknownCameoCode:
             return None
+
+
+def _in_context(token: Token, actor: Actor, context: str | None) -> Actor:
+    """A person or body named but in no dictionary ("Ratcliffe claimed…") takes the country
+    its paragraph gives it (`context`; the guide: null only when the text gives no way to
+    know)."""
+    if actor.code or token.ent_type_ not in CONTEXT_ENTITIES or context is None:
+        return actor
+    return replace(actor, code=context, country=context,
+                   rule=f"{actor.rule}; country from context")
 
 
 def _affiliation(actor: Actor | None) -> str | None:

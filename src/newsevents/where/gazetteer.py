@@ -123,13 +123,14 @@ class NameIndex:
 
     @staticmethod
     def arrays(names: dict[str, tuple[int, ...]]) -> dict[str, Any]:
-        keys = [key.encode("utf-8") for key in sorted(names)]
+        keys = sorted(names)
         starts, flat = array("i", [0]), array("i")
-        for key in sorted(names):
+        for key in keys:
             flat.extend(names[key])
             starts.append(len(flat))
-        return {"key_blob": b"".join(keys),
-                "key_offsets": array("q", [0, *accumulate(len(key) for key in keys)]),
+        encoded = [key.encode("utf-8") for key in keys]
+        return {"key_blob": b"".join(encoded),
+                "key_offsets": array("q", [0, *accumulate(len(key) for key in encoded)]),
                 "starts": starts, "flat": flat}
 
     def __len__(self) -> int:
