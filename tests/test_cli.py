@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from newsevents.cli import app
@@ -116,3 +117,17 @@ def test_events_are_stored_once_and_filtered(tmp_path: Path) -> None:
     assert iran and len(iran) < len(every)
     assert all(e["cameo_root"] == "17" and "IRN" in ((e["source"] or {}).get("country"),
                (e["target"] or {}).get("country")) for e in iran)
+
+
+@pytest.mark.parametrize("name", ["dates", "places"])
+def test_eval_dates_and_places_list_the_records_they_miss(tmp_path: Path, name: str) -> None:
+    """A wrong gold value makes a miss; the report names that record (it used to crash)."""
+    rows = (Path(__file__).parent / "data" / "dates_places.tsv").read_text("utf-8").splitlines()
+    header, first, second = rows[0], rows[1].split("\t"), rows[2]
+    first[3 if name == "dates" else 7] = "1999-01-01" if name == "dates" else "1"
+    path = tmp_path / "gold.tsv"
+    path.write_text("\n".join([header, "\t".join(first), second]) + "\n", "utf-8")
+    result = runner.invoke(app, ["eval", name, "--file", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "misses (" in result.stdout
+    assert f"  {first[0]}: " in result.stdout

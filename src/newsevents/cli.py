@@ -689,10 +689,16 @@ def evaluate_command(
         for low, count, share in report["reliability"]:
             shown = "" if share is None else f"{share:.3f}"
             out.print(f"  >= {low:.1f}  {count:6}  {shown}", highlight=False)
-    if "misses" in report:
+    misses = report.get("misses") or []
+    if misses and len(misses[0]) == 3:  # events: (gold type, coded type, count)
         out.print("most frequent misses (gold type, coded type; - = none):", highlight=False)
-        for gold_label, coded_label, count in report["misses"][:12]:
+        for gold_label, coded_label, count in misses[:12]:
             out.print(f"  {gold_label:>12} -> {coded_label:<12} {count}", highlight=False)
+    elif misses:  # dates and places: one row per record (id, gold, coded, what it tests)
+        out.print(f"misses ({len(misses)}; record: gold -> coded):", highlight=False)
+        for record, wanted, got, *tests in misses[:12]:
+            out.print(f"  {record}: {wanted} -> {got}" + (f"  [{tests[0]}]" if tests else ""),
+                      highlight=False, markup=False)
     if "confusion" in report:
         out.print("most frequent (gold, predicted) pairs:", highlight=False)
         for gold_label, predicted, count in report["confusion"][:12]:
