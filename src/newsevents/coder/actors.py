@@ -276,6 +276,12 @@ class ActorResolver:
     def _country_in(self, head: Token, span: Span, after: bool = True) -> str | None:
         """A country named inside the phrase: a modifier, a possessive, or (when `after`)
         of/from/in X."""
+        before = [t for t in span if t.i < head.i]
+        for length in range(min(len(before), self.lexicon.max_actor_words), 1, -1):
+            for start in range(len(before) - length + 1):  # "the *United States* Navy"
+                code = self._words_country(before[start:start + length])
+                if code:
+                    return code
         candidates = [t for t in span if t.i != head.i]
         for child in head.children if after else ():
             if child.dep_ == "prep" and child.lower_ in _PLACE_PREPS:
@@ -288,12 +294,26 @@ class ActorResolver:
 
     def _token_country(self, token: Token) -> str | None:
         for text in (token.text, token.lemma_):
-            found = self.lexicon.actor_code(normalize_phrase(text), self.day)
-            if found is not None:
-                country, _ = split_code(found[1])
-                if country or (found[1] and len(found[1]) == 3):
-                    return country or found[1]
+            code = self._text_country(text)
+            if code:
+                return code
         return geography().names.get(normalize_phrase(token.text))
+
+    def _words_country(self, tokens: list[Token]) -> str | None:
+        """The country that a run of words names ("United States", "South Korean")."""
+        if any(t.is_punct for t in tokens):
+            return None
+        text = " ".join(t.text for t in tokens)
+        return self._text_country(text) or geography().names.get(normalize_phrase(text))
+
+    def _text_country(self, text: str) -> str | None:
+        found = self.lexicon.actor_code(normalize_phrase(text), self.day)
+        if found is None:
+            return None
+        country, _ = split_code(found[1])
+        if country or (found[1] and len(found[1]) == 3):
+            return country or found[1]
+        return None
 
     def _is_person(self, head: Token, actor: Actor) -> bool:
         """People: spaCy's PERSON, a dictionary name with dated roles, a titled name."""

@@ -174,6 +174,13 @@ class EventCoder:
         return self._record(candidate, code, source, target, article_id, index, sentence,
                             enrich=True)
 
+    def named_place_country(self, trigger: Token, sentence: Span) -> str | None:
+        """The country of the place the sentence names for an event at `trigger`; unlike
+        the event's place, never an actor's own country."""
+        where = event_place(trigger, None, None, load_gazetteer(),
+                            self._sentence_places(sentence))
+        return where.place.country if where is not None else None
+
     def _sentence_places(self, sentence: Span) -> SentencePlaces:
         """Worked out once per sentence, for all its events."""
         if sentence.start not in self._places:

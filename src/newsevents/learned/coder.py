@@ -243,6 +243,7 @@ class LearnedCoder:
         doc = trigger.doc
         actors = view.actors
         context = self.engine.context_country(item.sentence)
+        named = self.engine.named_place_country(trigger, view.sentence)
         sources = self._side(doc, roles.source, actors, context, as_doer=True)
         targets = self._side(doc, roles.target, actors, context, as_doer=False)
         code = self._cameo(trigger, item.event_type, dictionary)
@@ -263,7 +264,8 @@ class LearnedCoder:
                                            item.sentence, view.sentence)
                 if event is None:
                     continue
-                event = _placed_roles(event, article_id, item.sentence, trigger.idx, context)
+                event = _placed_roles(event, article_id, item.sentence, trigger.idx, named,
+                                      context)
                 if _affiliation(event.source) is None and _affiliation(event.target) is None:
                     dropped["no coded political actor"] += 1
                     continue
@@ -312,17 +314,16 @@ def _affiliation(actor: Actor | None) -> str | None:
     return None if actor is None else affiliation(actor.code)
 
 
-def _placed(actor: Actor | None, location: dict[str, object] | None,
-            context: str | None) -> Actor | None:
+def _placed(actor: Actor | None, named: str | None, context: str | None) -> Actor | None:
     """A role with no country ("police", "protesters": code COP, CVL) takes the country of
-    the place the sentence names for the event ("police in Lagos" -> NGACOP), else the
-    country its paragraph gives it (`context`)."""
+    the place the sentence names for the event (`named`: "police in Lagos" -> NGACOP; not
+    the other side's own country, which the event's place falls back to), else the country
+    its paragraph gives it (`context`)."""
     if actor is None or not actor.code or len(actor.code) != 3 or \
             split_code(actor.code)[0] or actor.code in ("IGO", "NGO", "MNC"):
         return actor
-    country = (location or {}).get("country")
-    rule = "country from the event's place"
-    if not isinstance(country, str) or len(country) != 3:
+    country, rule = named, "country from the event's place"
+    if country is None:
         country, rule = context, "country from context"
     if country is None:
         return actor
@@ -330,10 +331,10 @@ def _placed(actor: Actor | None, location: dict[str, object] | None,
                    rule=f"{actor.rule}; {rule}")
 
 
-def _placed_roles(event: Event, article_id: str, index: int, start: int,
+def _placed_roles(event: Event, article_id: str, index: int, start: int, named: str | None,
                   context: str | None) -> Event:
-    source = _placed(event.source, event.location, context)
-    target = _placed(event.target, event.location, context)
+    source = _placed(event.source, named, context)
+    target = _placed(event.target, named, context)
     if source is event.source and target is event.target:
         return event
     return replace(event, source=source, target=target, event_id=Event.make_id(

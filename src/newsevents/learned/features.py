@@ -141,6 +141,27 @@ def _preposition(head: Token, trigger: Token) -> str | None:
     return None
 
 
+LIGHT_DEPS = frozenset({"dobj", "attr", "nsubjpass", "nsubj"})
+
+
+def _noun_governor_roles(head: Token, trigger: Token) -> list[float]:
+    """For an event noun, how `head` relates to the verb that carries it: the subject of
+    "*Trump* had a conversation", "*Israel* launched strikes"; the agent of "an airstrike
+    carried out by *the Navy*", "the attack was claimed by *X*"; or an object of that verb."""
+    if trigger.pos_ != "NOUN":
+        return [0.0, 0.0, 0.0]
+    verbs = [c for c in trigger.children if c.dep_ == "acl" and c.pos_ == "VERB"]
+    if trigger.dep_ in LIGHT_DEPS and trigger.head.pos_ in ("VERB", "AUX"):
+        verbs.append(trigger.head)
+    subject = agent = other = False
+    for verb in verbs:
+        subject |= trigger.dep_ != "nsubj" and head.i in {s.i for s in clauses.subjects(verb)}
+        agent |= head.i in {a.i for a in clauses.passive_agents(verb)}
+        other |= head.i != trigger.i and head.head.i == verb.i and head.dep_ in (
+            "dobj", "dative", "attr")
+    return [float(subject), float(agent), float(other)]
+
+
 def role_candidates(trigger: Token, view: SentenceView) -> list[int]:
     sentence = view.sentence
     return [i for i in sorted(view.actors) if sentence.start <= i < sentence.end
@@ -173,7 +194,8 @@ def role_features(trigger: Token, head_index: int, event_type: str, view: Senten
                float(head.pos_ == "PRON"), float(rule.startswith("pronoun")),
                float(rule.startswith("agent")), float(rule == "unknown")]
             + _one_hot(actor.sector, SECTORS) + _one_hot(head.ent_type_ or None, ENTITIES)
-            + _one_hot(event_type, TYPES) + [float(trigger.pos_ == "NOUN")])
+            + _one_hot(event_type, TYPES) + [float(trigger.pos_ == "NOUN")]
+            + _noun_governor_roles(head, trigger))
     sources, targets = view.dictionary_roles.get(trigger.i, (frozenset(), frozenset()))
     hand += [float(head_index in sources), float(head_index in targets),
              float(trigger.i in view.dictionary_roles)]

