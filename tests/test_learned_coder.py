@@ -69,18 +69,32 @@ def test_a_sentence_encodes_the_same_whatever_is_encoded_with_it() -> None:
     assert np.array_equal(alone.pooled, among.pooled)
 
 
-def test_the_shipped_encoder_is_what_make_encoder_builds(tmp_path: Path) -> None:
-    """The committed int8 model is reproducible from the PyPI model by our own script."""
-    import hashlib
-    from importlib import resources
-
+def test_the_quantiser_gives_the_same_bytes_every_time(tmp_path: Path) -> None:
+    """`make encoder` ends with this step; here from the PyPI model (fine-tuning needs torch,
+    which CI does not install)."""
     from newsevents.learned.quantize import build
 
+    first = build(tmp_path / "a" / "minilm-q8.onnx")
+    second = build(tmp_path / "b" / "minilm-q8.onnx")
+    assert first == second
+    assert (tmp_path / "a" / "minilm-q8.weights").read_bytes() == \
+        (tmp_path / "b" / "minilm-q8.weights").read_bytes()
+
+
+def test_the_shipped_encoder_is_the_one_make_encoder_last_wrote() -> None:
+    """The committed int8 encoder is the file `make encoder` reported (its fine-tuning run,
+    with its settings and losses, is in docs/encoder-report.json)."""
+    import hashlib
+    import json
+    from importlib import resources
+
+    report = json.loads((Path(__file__).parents[1] / "docs" / "encoder-report.json")
+                        .read_text("utf-8"))
     shipped = resources.files("newsevents").joinpath("data/learned")
-    digest = build(tmp_path / "minilm-q8.onnx")  # the graph names its weights file
     graph, weights = (shipped.joinpath(f"minilm-q8.{part}").read_bytes()
                       for part in ("onnx", "weights"))
-    assert digest == hashlib.sha256(graph + weights).hexdigest()
+    assert report["sha256"] == hashlib.sha256(graph + weights).hexdigest()
+    assert report["epochs"] >= 1 and len(report["mean_loss_by_epoch"]) == report["epochs"]
 
 
 def test_an_arrest_is_coded_with_its_actors_and_a_probability() -> None:
@@ -187,6 +201,32 @@ def test_training_is_deterministic() -> None:
     assert [e.plover["event"] for e in coder.code(doc, "x", DAY).events] == ["COERCE"]
 
 
+def test_fine_tuning_sees_the_candidates_and_labels_the_heads_train_on() -> None:
+    """The encoder is fine-tuned on the same trigger candidates, labels and hand features
+    as the type head (the part of `make encoder` that needs no torch)."""
+    from newsevents.coder.events import EventCoder
+    from newsevents.learned.features import LABELS
+    from newsevents.learned.finetune import candidate_rows
+    from newsevents.learned.train import analyse_all, collect, parse_documents, trigger_nouns
+
+    documents = _tiny_corpus()
+    rows = candidate_rows(documents)
+    docs = parse_documents(documents)
+    engine = EventCoder(load_lexicon(load_settings().dictionaries), intents=False, rank=False)
+    examples = collect(documents, analyse_all(documents, docs, engine,
+                                              trigger_nouns(documents, docs), "minilm"),
+                       "minilm")
+    assert rows.labels == examples.trigger_labels
+    assert {LABELS[y] for y in rows.labels} == {"NONE", "COERCE", "ASSAULT", "CONSULT"}
+    for row, (sentence, start, end), hand in zip(examples.trigger_rows, rows.where, rows.hand,
+                                                strict=True):
+        assert np.array_equal(row[-len(hand):], hand)  # the hand features, after the states
+        assert 0 <= start < end <= len(rows.sentences[sentence])
+    triggers = {rows.sentences[s][a:b] for (s, a, b), y in zip(rows.where, rows.labels,
+                                                                strict=True) if y}
+    assert triggers == {"arrested", "bombed", "met"}
+
+
 CONTEXTS = [
     ("The Kenyan government announced new measures on Monday.",
      "Jorvik Tallan accused the opposition of fraud.", "KEN"),
@@ -197,13 +237,25 @@ CONTEXTS = [
 ]
 
 
+def _resolved(text: str) -> tuple[list[Event], dict[str, int]]:
+    """Every trigger candidate coded as an event of its likeliest type (P(NONE) ignored):
+    what the resolve stage makes of the actors, whatever the type head thinks."""
+    from dataclasses import replace
+
+    model = load_model()
+    every = replace(model, meta={**model.meta, "none_max": 1.0})
+    coder = LearnedCoder(load_lexicon(load_settings().dictionaries), every)
+    result = coder.code(get_nlp(load_settings().nlp)(text), "a", DAY)
+    return list(result.events), dict(result.dropped)
+
+
 @pytest.mark.parametrize(("context", "act", "country"), CONTEXTS)
 def test_a_name_in_no_dictionary_takes_its_paragraphs_country(context: str, act: str,
                                                               country: str) -> None:
     """The guide codes an actor's country from the text around it ("null only when the
     text gives no way to know")."""
     doer = act.split(" ")[0]
-    events, _ = _code(f"{context} {act}")
+    events, _ = _resolved(f"{context} {act}")
     sources = {e.source.code for e in events if e.source and e.source.text.startswith(doer)}
     assert sources == {country}, events
 
@@ -214,6 +266,6 @@ def test_another_paragraph_naming_a_country_once_gives_a_name_no_country(
     """A new paragraph is another context; only a country that dominates the whole
     article (named three times and by half its actors) reaches across paragraphs."""
     doer = act.split(" ")[0]
-    events, _ = _code(f"{context}\n\n{act}")
+    events, _ = _resolved(f"{context}\n\n{act}")
     assert not [e for e in events if e.source and e.source.text.startswith(doer)
                 and e.source.country], events

@@ -1,7 +1,7 @@
 """The canonical page: the events a user expects from it, each with its own sentence, from
-both engines. Two of the learned engine's misses are known and declared (strict xfail: the
-test fails the day they are fixed, so the declaration cannot go stale); docs/accuracy.md
-lists them."""
+both engines. One of the learned engine's misses is known and declared (strict xfail: the
+test fails the day it is fixed, so the declaration cannot go stale); docs/accuracy.md
+lists it."""
 
 from __future__ import annotations
 
@@ -17,8 +17,6 @@ from tests.conftest import SEED
 LEARNED_MISSES = {
     "test_the_crackdown_kills_and_arrests": "the learned role head finds no doer for "
     "'arresting', three clauses from 'Tehran'",
-    "test_the_executions": "no doer for the noun 'executions' (the government is the subject "
-    "of 'increased')",
 }
 
 

@@ -96,7 +96,8 @@ class SentenceView:
         return self.encoded.span_vector(start, start + len(token.text))
 
 
-def trigger_features(token: Token, view: SentenceView, family: str) -> np.ndarray:
+def hand_features(token: Token, view: SentenceView) -> np.ndarray:
+    """What the parse and the dictionaries say of a trigger candidate."""
     sentence = view.sentence
     coded = [a for i, a in view.actors.items() if a.code and sentence.start <= i < sentence.end]
     subjects = clauses.subjects(token) if token.pos_ in ("VERB", "ADJ") else []
@@ -109,12 +110,16 @@ def trigger_features(token: Token, view: SentenceView, family: str) -> np.ndarra
                          for s in subjects)),
                float(nominal.trigger_for(token) is not None) if token.pos_ == "NOUN" else 0.0]
             + _bucket(len(coded), (0, 1, 2)))
+    return np.asarray(hand, dtype=np.float32)
+
+
+def trigger_features(token: Token, view: SentenceView, family: str) -> np.ndarray:
     if family == "sparse":
-        body = sparse_words(token, sentence)
+        body = sparse_words(token, view.sentence)
     else:
         assert view.encoded is not None
         body = np.concatenate([view.span_vector(token), view.encoded.pooled])
-    return np.concatenate([body, np.asarray(hand, dtype=np.float32)])
+    return np.concatenate([body, hand_features(token, view)])
 
 
 def _one_hot_roots(roots: frozenset[str]) -> list[float]:

@@ -49,7 +49,7 @@ def build(out: Path, source: Path | None = None) -> str:
     except ImportError as exc:
         raise SystemExit(f"building the encoder needs {exc.name}: "
                          "pip install -e '.[train]'") from exc
-    FLOAT = TensorProto.FLOAT  # noqa: N806
+    FLOAT = TensorProto.FLOAT
     with tempfile.TemporaryDirectory() as scratch:
         folded = Path(scratch) / "folded.onnx"
         options = onnxruntime.SessionOptions()
