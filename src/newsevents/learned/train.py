@@ -127,11 +127,11 @@ def collect(documents: Sequence[GoldDocument], parsed: Sequence[tuple[Doc, Analy
                 examples.trigger_rows.append(trigger_features(doc[i], view, family))
                 examples.trigger_labels.append(label)
                 if events:
-                    _role_examples(examples, doc, i, events, view, family)
+                    role_examples(examples, doc, i, events, view, family)
     return examples
 
 
-def _role_examples(examples: Examples, doc: Doc, trigger: int, events: list[GoldEvent],
+def role_examples(examples: Examples, doc: Doc, trigger: int, events: list[GoldEvent],
                    view: Any, family: str) -> None:
     heads = role_candidates(doc[trigger], view)
     sentence = view.sentence
