@@ -221,6 +221,20 @@ def test_a_named_group_before_a_generic_noun_is_the_actor() -> None:
     assert ("FRAMIL", "MLIREB", "190") in _triples(events)
 
 
+@pytest.mark.parametrize(("text", "code"), [
+    ("The United States Navy attacked a boat.", "USAMIL"),
+    ("The United States Coast Guard seized a tanker.", "USAMIL"),
+    ("The United Arab Emirates army shelled the town.", "AREMIL"),
+    ("The Central African Republic army attacked the town.", "CAFMIL"),
+])
+def test_a_country_named_in_several_words_before_the_agent_is_its_country(
+        text: str, code: str) -> None:
+    """Each word of "the United States Navy" alone names no country; together they do."""
+    coder = EventCoder(build_lexicon(load_settings().dictionaries))
+    (event,) = [e for e in _code(coder, text) if e.source is not None]
+    assert event.source.code == code
+
+
 def test_an_agent_with_no_country_says_so(coder: EventCoder) -> None:
     (event,) = _code(coder, "Troops attacked Gondor.")
     assert event.source.code == "MIL" and event.source.country is None

@@ -269,3 +269,22 @@ def test_another_paragraph_naming_a_country_once_gives_a_name_no_country(
     events, _ = _resolved(f"{context}\n\n{act}")
     assert not [e for e in events if e.source and e.source.text.startswith(doer)
                 and e.source.country], events
+
+
+@pytest.mark.parametrize(("text", "trigger", "actor", "flags"), [
+    ("Trump had a phone conversation with Erdogan.", "conversation", "Trump", [1.0, 0.0, 0.0]),
+    ("The airstrike was carried out by the United States Navy.", "airstrike", "Navy",
+     [0.0, 1.0, 0.0]),
+    ("Israel launched an offensive against Hamas.", "offensive", "Israel", [1.0, 0.0, 0.0]),
+    ("Israel launched an offensive against Hamas.", "launched", "Israel", [0.0, 0.0, 0.0]),
+])
+def test_an_event_nouns_doer_is_seen_through_the_verb_that_carries_it(
+        text: str, trigger: str, actor: str, flags: list[float]) -> None:
+    """Role features for event nouns: the light verb's subject, the passive agent of the
+    verb describing the noun (a verb trigger has its own subject features instead)."""
+    from newsevents.learned.features import _noun_governor_roles
+
+    doc = get_nlp(load_settings().nlp)(text)
+    (noun,) = [t for t in doc if t.text == trigger]
+    (head,) = [t for t in doc if t.text == actor]
+    assert _noun_governor_roles(head, noun) == flags

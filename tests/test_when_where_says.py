@@ -183,6 +183,38 @@ def test_with_no_place_the_event_is_in_its_doers_country() -> None:
     assert (event.location["country"], event.location["lat"]) == ("IRN", None)
 
 
+@pytest.mark.parametrize("text", [
+    "The United States Navy attacked a boat in the eastern Pacific.",  # Pacific, Missouri
+    "Iranian forces seized a tanker in the Atlantic.",  # Atlantic, Iowa
+    "Indian troops killed two militants in Kashmir.",  # Cashmere, Washington
+])
+def test_a_sea_or_region_is_not_the_small_town_of_its_name(text: str) -> None:
+    """spaCy tags seas and regions LOC; a LOC name must be a big city to be one."""
+    (event,) = _events(text)
+    assert event.location is not None
+    assert event.location["country"] != "USA" or event.source.country == "USA"
+    assert event.location["lat"] is None  # the doer's country, not a made-up point
+
+
+def test_a_qualifier_vouches_for_a_small_town_spacy_tags_loc() -> None:
+    (event,) = _events("Police arrested two men in Malapatan, Philippines.")
+    assert event.location is not None
+    assert (event.location["name"], event.location["country"]) == ("Malapatan", "PHL")
+
+
+def test_the_place_a_sentence_names_is_not_the_doers_country_fallback() -> None:
+    """What a bare role ("protesters", "a tanker") may take its country from: a place the
+    sentence names, never the other side's country that the event's place falls back to."""
+    coder = EventCoder(load_lexicon(load_settings().dictionaries))
+    for text, named, located in (("Police in Lagos arrested protesters.", "NGA", "NGA"),
+                                 ("Israeli forces seized a tanker.", None, "ISR")):
+        doc = _doc(text)
+        (event,) = coder.code(doc, "t", THURSDAY)
+        trigger = next(t for t in doc if t.idx == event.trigger_span[0])
+        assert coder.named_place_country(trigger, next(iter(doc.sents))) == named
+        assert event.location is not None and event.location["country"] == located
+
+
 def test_gdelt_action_geo_columns_carry_the_place() -> None:
     (event,) = [e for e in _events("Lebanese soldiers arrested five men in Tripoli on Monday.")
                 if e.trigger == "arrested"]
