@@ -288,3 +288,27 @@ def test_an_event_nouns_doer_is_seen_through_the_verb_that_carries_it(
     (noun,) = [t for t in doc if t.text == trigger]
     (head,) = [t for t in doc if t.text == actor]
     assert _noun_governor_roles(head, noun) == flags
+
+
+def test_a_less_specific_copy_of_an_event_in_its_sentence_is_dropped() -> None:
+    """Same sentence, type, negation and modality; agrees where it names a country and
+    names none where the other does: a copy. Anything else is another event."""
+    from dataclasses import replace
+
+    from newsevents.learned.coder import LESS_SPECIFIC, specific_events
+
+    events, _ = _code("Sudanese rebels attacked the army in Kurmuk, Sudan.")
+    (full,) = [e for e in events if e.trigger == "attacked"]
+    assert full.source is not None and full.source.country and full.target is not None
+    no_doer = replace(full, source=None, event_id="b")
+    other_target = replace(no_doer, target=replace(full.target, code="ETHMIL"), event_id="c")
+    denied = replace(no_doer, negated=True, event_id="d")
+    other_type = replace(no_doer, plover={**full.plover, "event": "COERCE"}, event_id="e")
+    other_sentence = replace(no_doer, sentence_index=full.sentence_index + 1, event_id="f")
+    assert specific_events([no_doer, full]) == [full]
+    kept = [other_target, denied, other_type, other_sentence]
+    assert specific_events([full, *kept]) == [full, *kept]
+    assert specific_events([full, replace(full, event_id="g")]) == [full, replace(
+        full, event_id="g")]  # equals are left to the merge of duplicates
+    _, dropped = _code("Fighting broke out in Kurmuk, Sudan, as rebels attacked the army.")
+    assert dropped.get(LESS_SPECIFIC, 0) >= 1

@@ -117,6 +117,7 @@ def analyse(doc: Doc, engine: EventCoder, article_id: str, day: date | None,
 
 
 LONG_SENTENCE = "sentence too long to code (coder.max_sentence_tokens)"
+LESS_SPECIFIC = "a less specific copy of another event in its sentence"
 MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss"})
 CONTEXT_ENTITIES = frozenset({"PERSON", "ORG", "NORP"})
 
@@ -191,7 +192,10 @@ class LearnedCoder:
                     continue
                 events.append(event)
         engine = self.engine
-        return CodingResult(tuple(unique_events(events)), dict(engine.last_actors),
+        kept = specific_events(events)
+        if len(kept) < len(events):
+            dropped[LESS_SPECIFIC] += len(events) - len(kept)
+        return CodingResult(tuple(unique_events(kept)), dict(engine.last_actors),
                             tuple(engine.last_quotes), engine.last_published,
                             tuple(sorted(dropped.items())))
 
@@ -298,6 +302,24 @@ class LearnedCoder:
             return self.codebook.plover(code).get("event")
         except UnknownCameoCode:
             return None
+
+
+def specific_events(events: Sequence[Event]) -> list[Event]:
+    """Drop an event when its sentence has another of the same PLOVER type (and the same
+    negation and modality) that agrees with it on every side it gives a country for and
+    gives one where it gives none: "Fighting broke out … as rebels attacked the army" is
+    one act, rebels against the army, not also fighting with no doer."""
+    keys = [(e.sentence_index, (e.plover or {}).get("event"), e.negated, e.hypothetical,
+             _affiliation(e.source), _affiliation(e.target)) for e in events]
+    out = []
+    for n, (event, key) in enumerate(zip(events, keys, strict=True)):
+        covered = any(m != n and other[:4] == key[:4] and other[4:] != key[4:]
+                      and all(mine is None or mine == theirs
+                              for mine, theirs in zip(key[4:], other[4:], strict=True))
+                      for m, other in enumerate(keys))
+        if not covered:
+            out.append(event)
+    return out
 
 
 def _in_context(token: Token, actor: Actor, context: str | None) -> Actor:
