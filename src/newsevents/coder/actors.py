@@ -14,6 +14,7 @@ An actor the dictionaries do not know keeps its text, its spaCy entity type and 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -234,18 +235,14 @@ class ActorResolver:
     def _longest(self, span: Span, head: Token, require_head: bool
                  ) -> tuple[str | None, str] | None:
         """The longest dictionary name in the span (covering the head when required)."""
-        tokens = list(span)
-        limit = self.lexicon.max_actor_words
-        for length in range(min(len(tokens), limit), 0, -1):
-            for start in range(len(tokens) - length + 1):
-                window = tokens[start:start + length]
-                if require_head and head not in window:
-                    continue
-                phrase = normalize_phrase(" ".join(t.text for t in window))
-                found = self.lexicon.actor_code(phrase, self.day)
-                if found is not None:
-                    entry, code = found
-                    return code, f"dictionary: {entry.name} ({entry.origin})"
+        for window in _windows(list(span), self.lexicon.max_actor_words, 1):
+            if require_head and head not in window:
+                continue
+            phrase = normalize_phrase(" ".join(t.text for t in window))
+            found = self.lexicon.actor_code(phrase, self.day)
+            if found is not None:
+                entry, code = found
+                return code, f"dictionary: {entry.name} ({entry.origin})"
         return None
 
     def _agent_code(self, head: Token, span: Span) -> tuple[int, str, bool] | None:
@@ -277,11 +274,10 @@ class ActorResolver:
         """A country named inside the phrase: a modifier, a possessive, or (when `after`)
         of/from/in X."""
         before = [t for t in span if t.i < head.i]
-        for length in range(min(len(before), self.lexicon.max_actor_words), 1, -1):
-            for start in range(len(before) - length + 1):  # "the *United States* Navy"
-                code = self._words_country(before[start:start + length])
-                if code:
-                    return code
+        for window in _windows(before, self.lexicon.max_actor_words, 2):
+            code = self._words_country(window)  # "the *United States* Navy"
+            if code:
+                return code
         candidates = [t for t in span if t.i != head.i]
         for child in head.children if after else ():
             if child.dep_ == "prep" and child.lower_ in _PLACE_PREPS:
@@ -350,6 +346,14 @@ def paragraph_numbers(sentences: list[Span]) -> dict[int, int]:
                                           sentence.start_char + 2]
         out[index] = paragraph
     return out
+
+
+def _windows(tokens: list[Token], longest: int, shortest: int) -> Iterator[list[Token]]:
+    """Runs of consecutive tokens, the longest first (at most `longest`, at least
+    `shortest` tokens), left to right within a length."""
+    for length in range(min(len(tokens), longest), shortest - 1, -1):
+        for start in range(len(tokens) - length + 1):
+            yield tokens[start:start + length]
 
 
 def _phrase_span(head: Token) -> Span:

@@ -247,9 +247,10 @@ class LearnedCoder:
         doc = trigger.doc
         actors = view.actors
         context = self.engine.context_country(item.sentence)
-        named = self.engine.named_place_country(trigger, view.sentence)
         sources = self._side(doc, roles.source, actors, context, as_doer=True)
         targets = self._side(doc, roles.target, actors, context, as_doer=False)
+        named = self.engine.named_place_country(trigger, view.sentence) if any(
+            _bare(a) for a in (*sources, *targets)) else None  # only a bare role needs it
         code = self._cameo(trigger, item.event_type, dictionary)
         raw = item.probability * roles.source_probability * roles.target_probability
         confidence = round(self.model.calibrated(raw), 3)
@@ -336,13 +337,19 @@ def _affiliation(actor: Actor | None) -> str | None:
     return None if actor is None else affiliation(actor.code)
 
 
+def _bare(actor: Actor | None) -> bool:
+    """A role with no country: "police" (COP), "protesters" (OPP)."""
+    if actor is None or not actor.code or len(actor.code) != 3:
+        return False
+    return not split_code(actor.code)[0] and actor.code not in ("IGO", "NGO", "MNC")
+
+
 def _placed(actor: Actor | None, named: str | None, context: str | None) -> Actor | None:
     """A role with no country ("police", "protesters": code COP, CVL) takes the country of
     the place the sentence names for the event (`named`: "police in Lagos" -> NGACOP; not
     the other side's own country, which the event's place falls back to), else the country
     its paragraph gives it (`context`)."""
-    if actor is None or not actor.code or len(actor.code) != 3 or \
-            split_code(actor.code)[0] or actor.code in ("IGO", "NGO", "MNC"):
+    if actor is None or not _bare(actor):
         return actor
     country, rule = named, "country from the event's place"
     if country is None:

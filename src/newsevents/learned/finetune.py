@@ -140,14 +140,15 @@ def fine_tune(rows: Rows, epochs: int, roles: bool = False, seed: int = SEED
     by_sentence: dict[int, list[int]] = {}
     for n, (sentence, _, _) in enumerate(rows.where):
         by_sentence.setdefault(sentence, []).append(n)
-    roles = roles and bool(rows.roles)
-    role_hand = _standardised(rows.role_hand) if roles else np.zeros((0, 0), np.float32)
-    role_head = torch.nn.Linear(model.config.hidden_size + role_hand.shape[1], 2)
-    role_labels = torch.tensor(rows.role_labels, dtype=torch.float32).reshape(-1, 2)
     roles_by_sentence: dict[int, list[int]] = {}
-    for n, (sentence, _, _) in enumerate(rows.roles if roles else []):
-        roles_by_sentence.setdefault(sentence, []).append(n)
-    heads = [*head.parameters(), *(role_head.parameters() if roles else [])]
+    heads = list(head.parameters())
+    if roles and rows.roles:  # made only then: a layer's random start would move the seed
+        role_hand = _standardised(rows.role_hand)
+        role_head = torch.nn.Linear(model.config.hidden_size + role_hand.shape[1], 2)
+        role_labels = torch.tensor(rows.role_labels, dtype=torch.float32)
+        for n, (sentence, _, _) in enumerate(rows.roles):
+            roles_by_sentence.setdefault(sentence, []).append(n)
+        heads += list(role_head.parameters())
     optimiser = torch.optim.AdamW([{"params": model.parameters(), "lr": ENCODER_RATE},
                                    {"params": heads, "lr": HEAD_RATE}], weight_decay=DECAY)
     order = sorted(by_sentence)

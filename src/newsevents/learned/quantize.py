@@ -49,7 +49,6 @@ def build(out: Path, source: Path | None = None) -> str:
     except ImportError as exc:
         raise SystemExit(f"building the encoder needs {exc.name}: "
                          "pip install -e '.[train]'") from exc
-    FLOAT = TensorProto.FLOAT
     with tempfile.TemporaryDirectory() as scratch:
         folded = Path(scratch) / "folded.onnx"
         options = onnxruntime.SessionOptions()
@@ -65,7 +64,7 @@ def build(out: Path, source: Path | None = None) -> str:
         quantized = Path(scratch) / "quantized.onnx"
         # the fused GELU of an export has no type for shape inference: its output is float
         quantize_dynamic(str(fused), str(quantized), weight_type=QuantType.QInt8,
-                         per_channel=True, extra_options={"DefaultTensorType": FLOAT})
+                         per_channel=True, extra_options={"DefaultTensorType": TensorProto.FLOAT})
         graph, weights = external_weights(quantized.read_bytes(), weights_file(out).name)
     out.parent.mkdir(parents=True, exist_ok=True)
     for path, data in ((weights_file(out), weights), (out, graph)):
