@@ -194,6 +194,10 @@ def test_training_is_deterministic() -> None:
     second, _ = train_family("minilm", documents[:8], documents[8:], 0.1, 0.1)
     for head in ("trigger", "source", "target"):
         assert np.array_equal(getattr(first, head).weights, getattr(second, head).weights)
+    assert (first.verifier is None) == (second.verifier is None)
+    if first.verifier is not None and second.verifier is not None:
+        assert np.array_equal(first.verifier.weights, second.verifier.weights)
+    assert np.array_equal(first.calibration_y, second.calibration_y)
     assert first.meta == second.meta
     assert report["n"] == 4
     coder = LearnedCoder(load_lexicon(load_settings().dictionaries), first)
@@ -312,3 +316,74 @@ def test_a_less_specific_copy_of_an_event_in_its_sentence_is_dropped() -> None:
         full, event_id="g")]  # equals are left to the merge of duplicates
     _, dropped = _code("Fighting broke out in Kurmuk, Sudan, as rebels attacked the army.")
     assert dropped.get(LESS_SPECIFIC, 0) >= 1
+
+
+def test_an_events_confidence_is_read_from_the_features_it_explains() -> None:
+    settings = load_settings()
+    doc = get_nlp(settings.nlp)("Russia expelled two French diplomats on Tuesday. Police in "
+                                "Lagos arrested five opposition activists.")
+    lexicon = load_lexicon(settings.dictionaries)
+    model = load_model()
+    explained = LearnedCoder(lexicon, model, explain=True).code(doc, "a", DAY)
+    plain = LearnedCoder(lexicon, model).code(doc, "a", DAY)
+    assert explained.events == plain.events and len(plain.events) >= 2
+    assert plain.features == ()
+    rows = dict(explained.features)
+    for event in explained.events:
+        assert round(model.confidence(np.asarray(rows[event.event_id])), 3) == event.confidence
+
+
+def test_the_verifier_travels_with_the_model_file(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from newsevents.learned.model import Linear
+
+    model = load_model()
+    settings = load_settings()
+    doc = get_nlp(settings.nlp)("Police in Lagos arrested five opposition activists.")
+    coded = LearnedCoder(load_lexicon(settings.dictionaries), model, explain=True).code(
+        doc, "a", DAY)
+    width = len(coded.features[0][1])  # confidence_features' length
+    weights = np.zeros((1, width), dtype=np.float32)
+    weights[0, 5] = 3.0  # the dictionary gave the trigger this root
+    verifier = Linear(weights, np.zeros(1, np.float32), np.zeros(width, np.float32),
+                      np.ones(width, np.float32))
+    flat = np.linspace(0, 1, 11, dtype=np.float32)
+    mine = replace(model, verifier=verifier, calibration_x=flat, calibration_y=flat)
+    mine.save(tmp_path / "coder.npz")
+    back = read_model(tmp_path / "coder.npz")
+    assert back.verifier is not None
+    assert np.array_equal(back.verifier.weights, weights)
+    agreed, other = np.zeros(width, np.float32), np.zeros(width, np.float32)
+    agreed[5] = 1.0
+    assert back.confidence(agreed) == pytest.approx(1 / (1 + np.exp(-3.0)), abs=1e-6)
+    assert back.confidence(other) == pytest.approx(0.5)
+    without = replace(model, verifier=None, calibration_x=flat[:0], calibration_y=flat[:0])
+    logs = np.log(np.asarray([0.9, 0.5, 0.8], np.float32))
+    assert without.confidence(np.concatenate([logs, other[3:]])) == pytest.approx(0.36)
+
+
+def test_the_verifier_learns_which_events_are_right() -> None:
+    """A feature that marks right events raises the confidence, and the curve is fitted on
+    scores from verifiers that did not see the document: noise features gain nothing."""
+    from newsevents.learned.train import fit_verifier
+
+    rng = np.random.default_rng(3)
+    rows, right, groups = [], [], []
+    for n in range(600):
+        row = rng.normal(size=20).astype(np.float32)
+        good = rng.random() < 0.4
+        row[5] = float(good if rng.random() < 0.85 else not good)
+        rows.append(row)
+        right.append(int(good))
+        groups.append(f"d{n // 3}")
+    verifier, x, y = fit_verifier(rows, right, groups)
+    assert verifier is not None and x.size == y.size > 0
+    assert np.all(np.diff(y) >= -1e-6)  # a curve that never goes down
+    scores = 1 / (1 + np.exp(-verifier.scores(np.vstack(rows))[:, 0]))
+    marked = np.asarray([r[5] for r in rows]) == 1.0
+    assert scores[marked].mean() > scores[~marked].mean() + 0.3
+    mapped = np.interp(scores, x, y)
+    truth = np.asarray(right, dtype=float)
+    for band in (marked, ~marked):  # the calibrated share matches the share right
+        assert abs(mapped[band].mean() - truth[band].mean()) < 0.08

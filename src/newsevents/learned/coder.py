@@ -38,6 +38,7 @@ from newsevents.learned.encoder import load_encoder
 from newsevents.learned.features import (
     LABELS,
     SentenceView,
+    confidence_features,
     is_trigger_candidate,
     role_candidates,
     role_features,
@@ -57,6 +58,8 @@ class CodingResult:
     quotes: tuple[Quote, ...]
     published: InferredPublication | None
     dropped: tuple[tuple[str, int], ...] = ()
+    # with `LearnedCoder(explain=True)`: each event's id and what its confidence was read from
+    features: tuple[tuple[str, tuple[float, ...]], ...] = ()
 
 
 @dataclass(slots=True, frozen=True)
@@ -160,15 +163,19 @@ class LearnedCoder:
 
     def __init__(self, lexicon: Lexicon, model: CoderModel | None = None,
                  min_confidence: float = 0.0, codebook: Codebook | None = None,
-                 threads: int = 1, max_sentence_tokens: int | None = None) -> None:
+                 threads: int = 1, max_sentence_tokens: int | None = None,
+                 explain: bool = False) -> None:
         """`threads`: the sentence encoder's threads (its results do not depend on them).
-        `max_sentence_tokens`: longer sentences are not coded (counted in `dropped`)."""
+        `max_sentence_tokens`: longer sentences are not coded (counted in `dropped`).
+        `explain`: the result also gives each event's confidence features (for training the
+        verifier)."""
         self.model = model or load_model()
         self.threads = threads
         self.codebook = codebook or load_codebook()
         self.engine = EventCoder(lexicon, self.codebook, intents=False, rank=False,
                                  max_sentence_tokens=max_sentence_tokens)
         self.min_confidence = min_confidence
+        self.explain = explain
 
     def code(self, doc: Doc, article_id: str, day: date | None,
              page_date: date | None = None) -> CodingResult:
@@ -177,6 +184,7 @@ class LearnedCoder:
                            model.family, self.threads)
         dropped: Counter[str] = Counter()
         events: list[Event] = []
+        features: dict[str, tuple[float, ...]] = {}
         if self.engine.long_sentences:
             dropped[LONG_SENTENCE] += self.engine.long_sentences
         for item in self.classify(doc, analysis):
@@ -186,18 +194,20 @@ class LearnedCoder:
             roles = self.roles(trigger, item.event_type, view)
             made = self.resolve(trigger, item, roles, view, article_id, dropped,
                                 analysis.dictionary_events)
-            for event in made:
+            for event, row in made:
                 if event.confidence < self.min_confidence:
                     dropped["below the confidence threshold"] += 1
                     continue
                 events.append(event)
+                if self.explain:
+                    features[event.event_id] = tuple(float(v) for v in row)
         engine = self.engine
         kept = specific_events(events)
         if len(kept) < len(events):
             dropped[LESS_SPECIFIC] += len(events) - len(kept)
         return CodingResult(tuple(unique_events(kept)), dict(engine.last_actors),
                             tuple(engine.last_quotes), engine.last_published,
-                            tuple(sorted(dropped.items())))
+                            tuple(sorted(dropped.items())), tuple(sorted(features.items())))
 
     def classify(self, doc: Doc, analysis: Analysis) -> list[Classified]:
         rows, where = [], []
@@ -243,7 +253,9 @@ class LearnedCoder:
 
     def resolve(self, trigger: Token, item: Classified, roles: Roles, view: SentenceView,
                 article_id: str, dropped: Counter[str],
-                dictionary: Sequence[Event] = ()) -> list[Event]:
+                dictionary: Sequence[Event] = ()) -> list[tuple[Event, np.ndarray]]:
+        """The trigger's events, one per source and target (conjuncts each give one), each
+        with the features its confidence was read from."""
         doc = trigger.doc
         actors = view.actors
         context = self.engine.context_country(item.sentence)
@@ -252,8 +264,6 @@ class LearnedCoder:
         named = self.engine.named_place_country(trigger, view.sentence) if any(
             _bare(a) for a in (*sources, *targets)) else None  # only a bare role needs it
         code = self._cameo(trigger, item.event_type, dictionary)
-        raw = item.probability * roles.source_probability * roles.target_probability
-        confidence = round(self.model.calibrated(raw), 3)
         kind = "nominal" if trigger.pos_ == "NOUN" else "verb"
         out = []
         for source in sources:
@@ -274,7 +284,11 @@ class LearnedCoder:
                 if _affiliation(event.source) is None and _affiliation(event.target) is None:
                     dropped["no coded political actor"] += 1
                     continue
-                out.append(replace(event, confidence=confidence))
+                row = confidence_features(item.probability, roles.source_probability,
+                                          roles.target_probability, trigger, view,
+                                          event.cameo_root, event.source, event.target)
+                confidence = round(self.model.confidence(row), 3)
+                out.append((replace(event, confidence=confidence), row))
         return out
 
     def _side(self, doc: Doc, head: int | None, actors: dict[int, Actor],

@@ -210,3 +210,27 @@ def role_features(trigger: Token, head_index: int, event_type: str, view: Senten
         words[_hash(f"a={head.lemma_.lower()}") % 256] = 1.0
         return np.concatenate([words, hand_vector])
     return np.concatenate([view.span_vector(head), hand_vector])
+
+
+def _side_features(actor: Actor | None) -> list[float]:
+    if actor is None:
+        return [1.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    rule = actor.rule or ""
+    return [0.0, float(actor.country is not None), float(actor.sector is not None),
+            float(rule.startswith("pronoun")), float("context" in rule),
+            float(len(actor.text.split()) > 3)]
+
+
+def confidence_features(probability: float, sure_source: float, sure_target: float,
+                        trigger: Token, view: SentenceView, root: str,
+                        source: Actor | None, target: Actor | None) -> np.ndarray:
+    """What the verifier reads to say how likely an event is fully right: the logarithms of
+    the type's and the two roles' probabilities (first, in that order), the trigger, whether
+    the dictionary gave this trigger this CAMEO root, the sentence's and document's length,
+    and how each side was resolved."""
+    fired = view.fired.get(trigger.i, frozenset())
+    head = [float(np.log(max(p, 1e-4))) for p in (probability, sure_source, sure_target)]
+    return np.asarray(
+        [*head, float(trigger.pos_ == "NOUN"), float(bool(fired)), float(root in fired),
+         float(np.log(len(view.sentence))), float(np.log1p(len(trigger.doc))),
+         *_side_features(source), *_side_features(target)], dtype=np.float32)

@@ -53,6 +53,7 @@ class CoderModel:
     calibration_x: np.ndarray
     calibration_y: np.ndarray
     meta: dict[str, Any]
+    verifier: Linear | None = None  # P(the event is fully right) from `confidence_features`
 
     @property
     def none_max(self) -> float:
@@ -91,6 +92,17 @@ class CoderModel:
             return raw
         return float(np.interp(raw, self.calibration_x, self.calibration_y))
 
+    def confidence(self, features: np.ndarray) -> float:
+        """The probability that an event is fully right, from its `confidence_features`: the
+        verifier's score mapped by the calibration curve; without a verifier, the product of
+        the type's and the two roles' probabilities (the first three features are their
+        logarithms)."""
+        if self.verifier is None:
+            raw = float(np.exp(features[:3].sum()))
+        else:
+            raw = float(sigmoid(self.verifier.scores(features[None, :])[0, 0]))
+        return self.calibrated(raw)
+
     def cameo_for(self, event_type: str, lemma: str) -> str:
         table = self.meta["cameo"]
         return str(table.get(f"{event_type}|{lemma}") or table[event_type])
@@ -99,8 +111,10 @@ class CoderModel:
         arrays: dict[str, Any] = {"meta": np.array(json.dumps(self.meta, sort_keys=True)),
                                   "calibration_x": self.calibration_x,
                                   "calibration_y": self.calibration_y}
-        for name in ("trigger", "source", "target"):
-            linear: Linear = getattr(self, name)
+        for name in ("trigger", "source", "target", "verifier"):
+            linear: Linear | None = getattr(self, name)
+            if linear is None:
+                continue
             for part in ("weights", "bias", "mean", "scale"):
                 arrays[f"{name}_{part}"] = np.asarray(getattr(linear, part), dtype=np.float32)
         np.savez_compressed(path, **arrays)
@@ -112,10 +126,12 @@ def read_model(source: Any) -> CoderModel:
             meta = json.loads(str(data["meta"]))
             heads = {name: Linear(*(np.asarray(data[f"{name}_{part}"])
                                     for part in ("weights", "bias", "mean", "scale")))
-                     for name in ("trigger", "source", "target")}
+                     for name in ("trigger", "source", "target", "verifier")
+                     if f"{name}_weights" in data.files}
             model = CoderModel(meta["family"], heads["trigger"], heads["source"],
                                heads["target"], np.asarray(data["calibration_x"]),
-                               np.asarray(data["calibration_y"]), meta)
+                               np.asarray(data["calibration_y"]), meta,
+                               heads.get("verifier"))
     except (OSError, KeyError, ValueError) as exc:
         raise ModelError(f"{source}: not a newsevents coder model ({exc})") from exc
     if tuple(meta.get("labels", ())) != LABELS:

@@ -242,26 +242,56 @@ def code_documents(coder: LearnedCoder, documents: Sequence[GoldDocument]
     return coded, time.perf_counter() - started
 
 
-def calibration(documents: Sequence[GoldDocument], coded: Sequence[Sequence[Any]]
-                ) -> tuple[np.ndarray, np.ndarray]:
-    """Isotonic map from the raw score to the share of events fully right, on dev."""
+VERIFIER_C = 0.1  # chosen on dev by cross-validation (docs/accuracy.md)
+FOLDS = 5
+
+
+def verifier_rows(coder: LearnedCoder, documents: Sequence[GoldDocument]
+                  ) -> tuple[list[np.ndarray], list[int], list[str]]:
+    """Each coded event's confidence features and whether it is fully right, with its
+    document (the coder must be made with `explain=True`)."""
+    nlp = load_model(load_settings().nlp.model)
+    rows, right, groups = [], [], []
+    for document, doc in zip(documents, nlp.pipe([d.text for d in documents], batch_size=32),
+                             strict=True):
+        result = coder.code(doc, document.doc_id, _day(document))
+        features = dict(result.features)
+        gold = [e for e in document.events if e.plain]
+        mine = scored_events(result.events)
+        hit = {c for c, _ in one_to_one(mine, gold, lambda s, g: matches(s, g, "full"))}
+        for n, scored in enumerate(mine):
+            assert scored.event is not None
+            rows.append(np.asarray(features[scored.event.event_id], dtype=np.float32))
+            right.append(int(n in hit))
+            groups.append(document.doc_id)
+    return rows, right, groups
+
+
+def fit_verifier(rows: list[np.ndarray], right: list[int], groups: list[str]
+                 ) -> tuple[Linear | None, np.ndarray, np.ndarray]:
+    """A logistic verifier of full correctness over the confidence features, and an isotonic
+    curve from its score to the share right, fitted on scores each from a verifier that did
+    not see the document (5 folds by document), so the curve is not flattered."""
     from sklearn.isotonic import IsotonicRegression
 
-    raw, right = [], []
-    for document, events in zip(documents, coded, strict=True):
-        gold = [e for e in document.events if e.plain]
-        mine = scored_events(events)
-        pairs = one_to_one(mine, gold, lambda s, g: matches(s, g, "full"))
-        hit = {c for c, _ in pairs}
-        for n, scored in enumerate(mine):
-            raw.append(scored.event.confidence if scored.event is not None else 0.0)
-            right.append(float(n in hit))
-    if len(raw) < 20:
-        return np.asarray([], dtype=np.float32), np.asarray([], dtype=np.float32)
+    if len(rows) < 20 or len(set(right)) < 2:
+        return None, np.asarray([], dtype=np.float32), np.asarray([], dtype=np.float32)
+    order = {doc: n % FOLDS for n, doc in enumerate(sorted(set(groups)))}
+    fold = np.asarray([order[g] for g in groups])
+    x = np.vstack(rows)
+    y = np.asarray(right)
+    scores = np.zeros(len(y))
+    for k in range(FOLDS):
+        seen = fold != k
+        if len(set(y[seen])) < 2 or not (~seen).any():
+            continue
+        part = fit_linear(list(x[seen]), list(y[seen]), VERIFIER_C, binary=True)
+        scores[~seen] = 1.0 / (1.0 + np.exp(-part.scores(x[~seen])[:, 0]))
     iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
-    iso.fit(np.asarray(raw), np.asarray(right))
+    iso.fit(scores, y)
     grid = np.linspace(0.0, 1.0, 101)
-    return grid.astype(np.float32), iso.predict(grid).astype(np.float32)
+    verifier = fit_linear(rows, right, VERIFIER_C, binary=True)
+    return verifier, grid.astype(np.float32), iso.predict(grid).astype(np.float32)
 
 
 NONE_MAX_GRID = (0.5, 0.6, 0.7, 0.8, 0.9)
@@ -310,9 +340,11 @@ def train_family(family: str, train: Sequence[GoldDocument], dev: Sequence[GoldD
             log.info("%s: %s %.2f -> dev full F1 %.4f", family, key, value, f1)
             best = max(best, (f1, value))
         meta[key] = best[1]
-    coded, _ = code_documents(LearnedCoder(lexicon, model, threads=THREADS), dev)
-    x, y = calibration(dev, coded)
-    model = CoderModel(model.family, model.trigger, model.source, model.target, x, y, meta)
+    rows, right, groups = verifier_rows(
+        LearnedCoder(lexicon, model, threads=THREADS, explain=True), dev)
+    verifier, x, y = fit_verifier(rows, right, groups)
+    model = CoderModel(model.family, model.trigger, model.source, model.target, x, y, meta,
+                       verifier)
     coded, seconds = code_documents(LearnedCoder(lexicon, model, threads=THREADS), dev)
     report = score_documents(dev, coded)
     report["by_threshold"] = threshold_table(dev, coded)
