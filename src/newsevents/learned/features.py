@@ -36,6 +36,7 @@ SECTORS = ("GOV", "MIL", "COP", "REB", "CVL", "JUD", "OPP", "LEG", "IGO", "NGO",
            "PTY", "ACT", "SPY", "ELI", "REL", "CRM")
 ENTITIES = ("GPE", "ORG", "PERSON", "NORP", "LOC", "FAC")
 HASH_DIM = 4096
+ROLE_VECTORS = 2  # a role row starts with the actor's vector and its product with the trigger's
 
 
 def is_trigger_candidate(token: Token, fired: set[int], nouns: frozenset[str]) -> bool:
@@ -209,7 +210,9 @@ def role_features(trigger: Token, head_index: int, event_type: str, view: Senten
         words = np.zeros(256, dtype=np.float32)
         words[_hash(f"a={head.lemma_.lower()}") % 256] = 1.0
         return np.concatenate([words, hand_vector])
-    return np.concatenate([view.span_vector(head), hand_vector])
+    actor_vector = view.span_vector(head)
+    return np.concatenate([actor_vector, actor_vector * view.span_vector(trigger),
+                           hand_vector])
 
 
 def _side_features(actor: Actor | None) -> list[float]:

@@ -38,7 +38,12 @@ from newsevents.coder.events import EventCoder
 from newsevents.corpus import GoldDocument, corpus_files, load_corpus
 from newsevents.dictionaries.lexicon import load_lexicon
 from newsevents.learned.encoder import DIM, MAX_PIECES
-from newsevents.learned.features import LABELS, hand_features, role_candidates
+from newsevents.learned.features import (
+    LABELS,
+    ROLE_VECTORS,
+    hand_features,
+    role_candidates,
+)
 from newsevents.learned.quantize import OUT, build
 from newsevents.learned.train import (
     Examples,
@@ -105,7 +110,7 @@ def candidate_rows(documents: Sequence[GoldDocument]) -> Rows:
                     start = doc[head].idx - view.sentence.start_char
                     rows.roles.append((number, start, start + len(doc[head].text)))
                     rows.role_labels.append((source, target))
-                    rows.role_hand.append(row[DIM:])  # its state part is empty here
+                    rows.role_hand.append(row[ROLE_VECTORS * DIM:])  # its vectors are empty here
     return rows
 
 
