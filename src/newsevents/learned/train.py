@@ -295,7 +295,7 @@ def fit_verifier(rows: list[np.ndarray], right: list[int], groups: list[str]
 
 
 NONE_MAX_GRID = (0.5, 0.6, 0.7, 0.8, 0.9)
-ROLE_GRID = (0.2, 0.3, 0.4, 0.5)
+ROLE_GRID = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5)
 
 
 def threshold_table(documents: Sequence[GoldDocument], coded: Sequence[Sequence[Any]]
