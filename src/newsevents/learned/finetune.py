@@ -51,6 +51,7 @@ from newsevents.learned.train import (
     analyse_all,
     parse_documents,
     role_examples,
+    standardisation,
     trigger_nouns,
 )
 from newsevents.settings import load_settings
@@ -116,9 +117,8 @@ def candidate_rows(documents: Sequence[GoldDocument]) -> Rows:
 
 def _standardised(rows: list[np.ndarray]) -> np.ndarray:
     values = np.vstack(rows).astype(np.float32)
-    scale = values.std(axis=0)
-    scale[scale < 1e-6] = 1.0
-    return np.asarray((values - values.mean(axis=0)) / scale, dtype=np.float32)
+    mean, scale = standardisation(values)
+    return np.asarray((values - mean) / scale, dtype=np.float32)
 
 
 def fine_tune(rows: Rows, epochs: int, roles: bool = False, seed: int = SEED

@@ -16,7 +16,7 @@ import logging
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -30,7 +30,7 @@ from newsevents.coder.events import EventCoder
 from newsevents.corpus import GoldDocument, GoldEvent, corpus_files, load_corpus
 from newsevents.dictionaries.lexicon import load_lexicon
 from newsevents.evaluation.events import matches, one_to_one, score_documents, scored_events
-from newsevents.learned.coder import Analysis, LearnedCoder, analyse
+from newsevents.learned.coder import Analysis, CodingResult, LearnedCoder, analyse
 from newsevents.learned.encoder import encoder_threads
 from newsevents.learned.features import (
     LABELS,
@@ -39,7 +39,7 @@ from newsevents.learned.features import (
     role_features,
     trigger_features,
 )
-from newsevents.learned.model import CoderModel, Linear
+from newsevents.learned.model import CoderModel, Linear, sigmoid
 from newsevents.nlp import load_model
 from newsevents.settings import load_settings
 
@@ -157,14 +157,19 @@ def role_examples(examples: Examples, doc: Doc, trigger: int, events: list[GoldE
         examples.target_labels.append(int(head in targets))
 
 
+def standardisation(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each column's mean and spread (1 for a column that does not vary), in x's precision."""
+    scale = x.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    return x.mean(axis=0), scale
+
+
 def fit_linear(rows: list[np.ndarray], labels: list[int], c: float, binary: bool) -> Linear:
     from sklearn.linear_model import LogisticRegression
 
     x = np.vstack(rows).astype(np.float64)
     y = np.asarray(labels)
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale < 1e-6] = 1.0
+    mean, scale = standardisation(x)
     model = LogisticRegression(C=c, max_iter=3000, random_state=SEED)
     model.fit((x - mean) / scale, y)
     weights = model.coef_
@@ -231,14 +236,19 @@ def trigger_nouns(documents: Sequence[GoldDocument], docs: Sequence[Doc]) -> fro
     return frozenset(nouns)
 
 
-def code_documents(coder: LearnedCoder, documents: Sequence[GoldDocument]
-                   ) -> tuple[list[list[Any]], float]:
+def coding_results(coder: LearnedCoder, documents: Sequence[GoldDocument]
+                   ) -> Iterator[tuple[GoldDocument, CodingResult]]:
+    """Each document parsed and coded, with what coding it gave."""
     nlp = load_model(load_settings().nlp.model)
-    started = time.perf_counter()
-    coded = []
     for document, doc in zip(documents, nlp.pipe([d.text for d in documents], batch_size=32),
                              strict=True):
-        coded.append(list(coder.code(doc, document.doc_id, _day(document)).events))
+        yield document, coder.code(doc, document.doc_id, _day(document))
+
+
+def code_documents(coder: LearnedCoder, documents: Sequence[GoldDocument]
+                   ) -> tuple[list[list[Any]], float]:
+    started = time.perf_counter()
+    coded = [list(result.events) for _, result in coding_results(coder, documents)]
     return coded, time.perf_counter() - started
 
 
@@ -250,11 +260,8 @@ def verifier_rows(coder: LearnedCoder, documents: Sequence[GoldDocument]
                   ) -> tuple[list[np.ndarray], list[int], list[str]]:
     """Each coded event's confidence features and whether it is fully right, with its
     document (the coder must be made with `explain=True`)."""
-    nlp = load_model(load_settings().nlp.model)
     rows, right, groups = [], [], []
-    for document, doc in zip(documents, nlp.pipe([d.text for d in documents], batch_size=32),
-                             strict=True):
-        result = coder.code(doc, document.doc_id, _day(document))
+    for document, result in coding_results(coder, documents):
         features = dict(result.features)
         gold = [e for e in document.events if e.plain]
         mine = scored_events(result.events)
@@ -286,7 +293,7 @@ def fit_verifier(rows: list[np.ndarray], right: list[int], groups: list[str]
         if len(set(y[seen])) < 2 or not (~seen).any():
             continue
         part = fit_linear(list(x[seen]), list(y[seen]), VERIFIER_C, binary=True)
-        scores[~seen] = 1.0 / (1.0 + np.exp(-part.scores(x[~seen])[:, 0]))
+        scores[~seen] = sigmoid(part.scores(x[~seen])[:, 0])
     iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
     iso.fit(scores, y)
     grid = np.linspace(0.0, 1.0, 101)
