@@ -102,6 +102,22 @@ def test_duplicates_in_a_sentence_merge_and_matching_is_one_to_one() -> None:
     assert report["full_precision"] == 0.5 and report["full_recall"] == 1.0
 
 
+def test_the_literal_reading_lets_one_coded_event_match_annotated_duplicates() -> None:
+    """Two annotated events with the same sentence, type and countries (one per target
+    named) and one coded event: one to one, half is found; read literally, both are."""
+    twin = replace(STRIKE, source=GoldActor("z", "ISR", None))
+    found = coded(FIRST, 0, "ASSAULT", "ISRMIL", "PSEREB")
+    report = score([found], STRIKE, twin)
+    literal = report["literal"]
+    assert isinstance(literal, dict)
+    assert (report["full_recall"], literal["full_recall"]) == (0.5, 1.0)
+    assert report["full_precision"] == literal["full_precision"] == 1.0
+    wrong = coded(FIRST, 0, "ASSAULT", "EGY", "PSE")  # right type only: matches no one fully
+    literal = score([found, wrong], STRIKE, twin)["literal"]
+    assert isinstance(literal, dict)
+    assert (literal["full_precision"], literal["type_precision"]) == (0.5, 1.0)
+
+
 def test_agreement_scores_one_annotator_against_the_other() -> None:
     talks = gold("Egypt hosted talks with Qatar", "CONSULT", "EGY", "QAT")
     first = document(STRIKE, talks)

@@ -82,6 +82,30 @@ def test_background_events_keep_their_own_date_or_are_flagged(
     assert events and {(e.date, e.date_precision) for e in events} == {expected}
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # an event whose sentence names no time takes the day an earlier sentence gave the story
+    ("On Tuesday, soldiers attacked a village in the north. Police arrested the opposition "
+     "leader in the capital.", ("2023-06-13", "story")),
+    # ... unless its own sentence names a time, even one not attached to the event
+    ("On Tuesday, soldiers attacked a village in the north. Police arrested the opposition "
+     "leader in the capital in 2019.", ("2019-01-01", "year")),
+    # ... or it is an indefinite past ("have arrested"), or the earlier day is still to come
+    ("On Tuesday, soldiers attacked a village in the north. Police have arrested the "
+     "opposition leader in the capital.", ("2023-06-15", "article")),
+    ("The parliament will vote on June 20. Police arrested the opposition leader in the "
+     "capital.", ("2023-06-15", "article")),
+    # the last day named before the event's sentence is the story's
+    ("On June 1, rebels attacked a base. On Tuesday, soldiers attacked a village. Police "
+     "arrested the opposition leader in the capital.", ("2023-06-13", "story")),
+])
+def test_an_undated_event_takes_the_day_of_its_story(text: str,
+                                                     expected: tuple[str, str]) -> None:
+    coder = EventCoder(load_lexicon(load_settings().dictionaries))
+    doc = get_nlp(load_settings().nlp)(text)
+    events = [e for e in coder.code(doc, "a", THURSDAY) if e.trigger == "arrested"]
+    assert events and {(e.date, e.date_precision) for e in events} == {expected}
+
+
 def test_without_an_article_date_only_dates_with_a_year_resolve() -> None:
     assert resolve_expression("on June 10", None) is None
     value = resolve_expression("June 10, 2021", None)

@@ -625,13 +625,14 @@ def serve(
 
 
 def _date_cell(event: dict[str, Any]) -> str:
-    """The date as far as it is known: 2021, 2022-09, 2023-06-10; "~" for the article's."""
+    """The date as far as it is known: 2021, 2022-09, 2023-06-10; "~" for a day that is not
+    the event's own (the article's, or the story's from an earlier sentence)."""
     day, precision = event.get("date"), event.get("date_precision")
     if not day:
         return "earlier" if precision == "background" else ""
     day = str(day)
     shown = {"year": day[:4], "month": day[:7]}.get(str(precision), day[:10])
-    return f"~{shown}" if precision == "article" else shown
+    return f"~{shown}" if precision in ("article", "story") else shown
 
 
 def _place_cell(name: str | None, country: str | None) -> str:
@@ -684,6 +685,11 @@ def evaluate_command(
         if report.get(key):
             out.print(f"{key:28} " + ", ".join(f"{k}: {v}" for k, v in report[key].items()),
                       highlight=False, markup=False)
+    if "literal" in report:
+        out.print("section 8 read literally (a coded event may match several annotated "
+                  "events; the figures above match one to one):", highlight=False)
+        for key, value in report["literal"].items():
+            out.print(f"  {key:26} {value:.3f}", highlight=False)
     if "reliability" in report:
         out.print("reliability (confidence from, events, share fully right):", highlight=False)
         for low, count, share in report["reliability"]:

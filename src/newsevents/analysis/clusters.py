@@ -48,7 +48,8 @@ SELECT cluster_id, source_code, target_code, plover, cameo_root, cameo, date_fro
 # is their own (not their article's).
 _MEMBERS = """
 SELECT m.cluster_id, e.article_id, e.sentence_index,
-       e.date IS NOT NULL AND COALESCE(e.date_precision, '') NOT IN ('article', 'background')
+       e.date IS NOT NULL AND
+       COALESCE(e.date_precision, '') NOT IN ('article', 'background', 'story')
 FROM cluster_members m JOIN events e USING (event_id)
 """
 _COUNTS = """
@@ -180,7 +181,7 @@ def _assign(row: tuple[Any, ...], by_key: dict[tuple[str | None, ...], list[Clus
 
 
 def _own_date(row: tuple[Any, ...]) -> bool:
-    return row[7] is not None and row[8] not in ("article", "background")
+    return row[7] is not None and row[8] not in ("article", "background", "story")
 
 
 def _article_allows(row: tuple[Any, ...], cluster: Cluster) -> bool:

@@ -112,7 +112,7 @@ class EventCoder:
         from them, and enriches the events it keeps through `record`)."""
         self._enrich = enrich
         self.last_published = None if day is not None else infer_published(doc, page_date)
-        self._time = _TimeContext.of(day, self.last_published)
+        self._time = _TimeContext.of(day, self.last_published, doc)
         resolver = ActorResolver(self.lexicon, self._time.base)
         self._resolver = resolver
         self.last_events = []
@@ -411,20 +411,25 @@ class EventCoder:
 @dataclass(slots=True, frozen=True)
 class _TimeContext:
     """The article's dates for one document: `base` reads relative expressions,
-    `article_day` is the fallback date of an event (precision "article")."""
+    `article_day` is the fallback date of an event (precision "article"), `story` the days
+    the article's sentences name, in order (token where the expression starts, the day)."""
 
     base: date | None
     article_day: date | None
+    story: tuple[tuple[int, date | None], ...] = ()
 
     @classmethod
-    def of(cls, day: date | None, inferred: InferredPublication | None) -> _TimeContext:
+    def of(cls, day: date | None, inferred: InferredPublication | None,
+           doc: Doc | None = None) -> _TimeContext:
         """A known publication day is both; an inferred one reads expressions from its
         latest reference and dates events without their own time by its claim."""
         if day is not None:
-            return cls(day, day)
-        if inferred is not None:
-            return cls(inferred.base, inferred.claim.day)
-        return cls(None, None)
+            base, article_day = day, day
+        elif inferred is not None:
+            base, article_day = inferred.base, inferred.claim.day
+        else:
+            return cls(None, None)
+        return cls(base, article_day, story_days(doc, base, article_day) if doc else ())
 
     def event_date(self, trigger: Token, kind: str, sentence: Span
                    ) -> tuple[str | None, str | None]:
@@ -440,10 +445,50 @@ class _TimeContext:
             return None, None
         if _background(trigger):
             return None, BACKGROUND  # flagged: not the article's day, and no day of its own
+        if not future and not _present_perfect(trigger if kind != "nominal" else trigger.head):
+            told = self.story_day(trigger)
+            if told is not None:
+                return told.isoformat(), STORY
         return self.article_day.isoformat(), "article"
+
+    def story_day(self, trigger: Token) -> date | None:
+        """The day the story is on, for an event whose sentence names no day of its own: the
+        last day an earlier sentence of the article named ("On Tuesday, Trump granted
+        clemency to …" then "Trump granted Milken a full pardon"), as annotators date it."""
+        sentence = trigger.sent
+        found = None
+        for at, day in self.story:
+            if at >= sentence.end:
+                break
+            if at >= sentence.start:
+                return None  # the sentence names a time, but not for this event
+            if day is not None:
+                found = day
+        return found
 
 
 BACKGROUND = "background"
+STORY = "story"  # precision of a day carried from an earlier sentence of the article
+
+
+def story_days(doc: Doc, base: date | None, article_day: date | None
+               ) -> tuple[tuple[int, date | None], ...]:
+    """Each time the document's DATE entities name, in order: the day when it is one (day
+    precision, not after the article's day), else None (a month, a year, a day to come:
+    "will meet *on June 20*")."""
+    out: list[tuple[int, date | None]] = []
+    for ent in doc.ents:
+        if ent.label_ != "DATE":
+            continue
+        governor = ent.root.head
+        if governor.dep_ == "prep":
+            governor = governor.head
+        value = resolve_expression(ent.text, base, _future(governor))
+        if value is None:
+            continue
+        told = value.precision == "day" and (article_day is None or value.day <= article_day)
+        out.append((ent.start, value.day if told else None))
+    return tuple(out)
 
 
 def _background(trigger: Token) -> bool:
@@ -454,6 +499,12 @@ def _background(trigger: Token) -> bool:
         return True
     return any(c.dep_ == "advmod" and c.lower_ in ("previously", "formerly")
                for c in trigger.children)
+
+
+def _present_perfect(verb: Token) -> bool:
+    """"has called", "have been found": an indefinite past, not the story's day."""
+    return verb.tag_ == "VBN" and any(c.lemma_ == "have" and c.tag_ in ("VBZ", "VBP")
+                                      for c in verb.children if c.dep_ == "aux")
 
 
 def _future(trigger: Token) -> bool:

@@ -6,7 +6,11 @@ type is `plover` or in `plover_alt`, and the first three letters of its source a
 equal the annotated countries (a null side matches a missing actor; symmetric events match
 either way round). Only events that are neither negated nor hypothetical are scored, on both
 sides; coded duplicates within a sentence are merged. Three levels: `type` (sentence and type),
-`source` (and the source's country), `full` (and the target's). Matching is one to one.
+`source` (and the source's country), `full` (and the target's). Matching is one to one: each
+annotated event needs its own coded event, so annotated events that share a sentence, a type
+and both countries ("charges against senators A, B and C") cannot all be matched by coded
+events, which are merged. The report's `literal` figures read section 8 word for word instead:
+an annotated event is matched when some coded event matches it.
 """
 
 from __future__ import annotations
@@ -107,6 +111,17 @@ def one_to_one(coded: Sequence[Scored], gold: Sequence[GoldEvent],
     return sorted((c, g) for g, c in owner.items())
 
 
+def any_matched(coded: Sequence[Scored], gold: Sequence[GoldEvent],
+                fits: Callable[[Scored, GoldEvent], bool]) -> tuple[int, int, int, int]:
+    """Section 8 read literally: an annotated event is matched when some coded event matches
+    it, and a coded event is right when it matches some annotated one (one coded event may
+    then match several annotated events: "charges against senators A, B and C", annotated
+    as three events with the same countries, is matched by the one coded event they merge
+    into). Returns (coded, gold, coded that match, gold matched)."""
+    return (len(coded), len(gold), sum(any(fits(c, g) for g in gold) for c in coded),
+            sum(any(fits(c, g) for c in coded) for g in gold))
+
+
 @dataclass(slots=True)
 class Tally:
     coded: int = 0
@@ -120,6 +135,14 @@ class Tally:
         self.gold += gold
         self.matched_coded += matched
         self.matched_gold += matched
+
+    def add_apart(self, coded: int, gold: int, matched_coded: int, matched_gold: int
+                  ) -> None:
+        """One document's counts when a match need not be one-to-one."""
+        self.coded += coded
+        self.gold += gold
+        self.matched_coded += matched_coded
+        self.matched_gold += matched_gold
 
     def figures(self) -> dict[str, float]:
         precision = self.matched_coded / self.coded if self.coded else 0.0
@@ -162,6 +185,7 @@ def score_documents(documents: Sequence[GoldDocument], coded: Sequence[Sequence[
                     ) -> dict[str, Any]:
     """Section 8's figures for coded events against the documents' annotations."""
     tallies = {level: Tally() for level in LEVELS}
+    literal = {level: Tally() for level in LEVELS}
     full_pairs: list[tuple[Scored, GoldEvent]] = []
     confusion: Counter[tuple[str, str]] = Counter()
     bands: dict[float, list[int]] = {low: [0, 0] for low in BANDS}
@@ -171,6 +195,7 @@ def score_documents(documents: Sequence[GoldDocument], coded: Sequence[Sequence[
         for level in LEVELS:
             pairs = one_to_one(mine, gold, fits(level))
             tallies[level].add(len(mine), len(gold), len(pairs))
+            literal[level].add_apart(*any_matched(mine, gold, fits(level)))
             if level == "full":
                 full_pairs.extend((mine[c], gold[g]) for c, g in pairs)
                 right = {c for c, _ in pairs}
@@ -190,6 +215,7 @@ def score_documents(documents: Sequence[GoldDocument], coded: Sequence[Sequence[
                               "gold_events": tallies["full"].gold,
                               "coded_events": tallies["full"].coded}
     report.update(_level_figures(tallies))
+    report["literal"] = _level_figures(literal)
     report.update(_agreement(full_pairs))
     report["reliability"] = [[low, n, round(hit / n, 4) if n else None]
                              for low, (n, hit) in sorted(bands.items())]
@@ -285,13 +311,16 @@ def agreement(first: Sequence[GoldDocument], second: Sequence[GoldDocument],
     by_id = {d.doc_id: d for d in first}
     both = [(by_id[d.doc_id], d) for d in second if d.doc_id in by_id]
     tallies = {level: Tally() for level in LEVELS}
+    literal = {level: Tally() for level in LEVELS}
     for gold_doc, other in both:
         gold = [e for e in gold_doc.events if e.plain]
         mine = annotations_as_coded(other, sentences(other.text))
         for level in LEVELS:
             pairs = one_to_one(mine, gold, fits(level))
             tallies[level].add(len(mine), len(gold), len(pairs))
+            literal[level].add_apart(*any_matched(mine, gold, fits(level)))
     report: dict[str, Any] = {"documents": len(both), "first_events": tallies["full"].gold,
                               "second_events": tallies["full"].coded}
     report.update(_level_figures(tallies))
+    report["literal"] = _level_figures(literal)
     return report
