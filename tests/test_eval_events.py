@@ -125,6 +125,10 @@ def test_agreement_scores_one_annotator_against_the_other() -> None:
     spans = [(0, len(FIRST)), (len(FIRST) + 1, len(TEXT))]
     report = agreement([first], [second], lambda _text: spans)
     assert report["full_precision"] == 1.0 and report["full_recall"] == 0.5
+    # annotator 1 wrote the strike twice (one per target, same countries); annotator 2 once
+    twin = replace(STRIKE, source=GoldActor("z", "ISR", None))
+    report = agreement([document(STRIKE, twin)], [second], lambda _text: spans)
+    assert (report["full_recall"], report["literal"]["full_recall"]) == (0.5, 1.0)
 
 
 def test_false_alarms_per_thousand_words() -> None:

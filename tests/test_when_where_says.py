@@ -86,14 +86,19 @@ def test_background_events_keep_their_own_date_or_are_flagged(
     # an event whose sentence names no time takes the day an earlier sentence gave the story
     ("On Tuesday, soldiers attacked a village in the north. Police arrested the opposition "
      "leader in the capital.", ("2023-06-13", "story")),
-    # ... unless its own sentence names a time, even one not attached to the event
+    # ... unless its own sentence names a time, attached to the event or not
     ("On Tuesday, soldiers attacked a village in the north. Police arrested the opposition "
      "leader in the capital in 2019.", ("2019-01-01", "year")),
-    # ... or it is an indefinite past ("have arrested"), or the earlier day is still to come
+    ("On Tuesday, soldiers attacked a village in the north. Police arrested the opposition "
+     "leader, who was elected in 2019.", ("2023-06-15", "article")),
+    # ... or it is an indefinite past ("have arrested"), or the earlier day is still to come,
+    # said in the future or in the present
     ("On Tuesday, soldiers attacked a village in the north. Police have arrested the "
      "opposition leader in the capital.", ("2023-06-15", "article")),
     ("The parliament will vote on June 20. Police arrested the opposition leader in the "
      "capital.", ("2023-06-15", "article")),
+    ("The election is on June 20. Police arrested the opposition leader in the capital.",
+     ("2023-06-15", "article")),
     # the last day named before the event's sentence is the story's
     ("On June 1, rebels attacked a base. On Tuesday, soldiers attacked a village. Police "
      "arrested the opposition leader in the capital.", ("2023-06-13", "story")),
@@ -104,6 +109,17 @@ def test_an_undated_event_takes_the_day_of_its_story(text: str,
     doc = get_nlp(load_settings().nlp)(text)
     events = [e for e in coder.code(doc, "a", THURSDAY) if e.trigger == "arrested"]
     assert events and {(e.date, e.date_precision) for e in events} == {expected}
+
+
+def test_a_story_day_is_carried_when_the_publication_date_is_inferred() -> None:
+    """With no publication date, the article is dated by its latest reference (June 2023);
+    the day that reference names is still the story's."""
+    coder = EventCoder(load_lexicon(load_settings().dictionaries))
+    doc = get_nlp(load_settings().nlp)("On June 10, soldiers attacked a village in the north. "
+                                       "Police arrested the opposition leader in the capital.")
+    events = [e for e in coder.code(doc, "a", None, date(2023, 12, 7))
+              if e.trigger == "arrested"]
+    assert events and {(e.date, e.date_precision) for e in events} == {("2023-06-10", "story")}
 
 
 def test_without_an_article_date_only_dates_with_a_year_resolve() -> None:

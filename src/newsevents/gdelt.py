@@ -3,7 +3,8 @@
 The rows are those of `newsevents.analysis.database.FLAT_SELECT` (or `export.flat_event`).
 What each column holds, and where it differs from GDELT's codebook, is in docs/exports.md; in
 short: GLOBALEVENTID is the first 15 hex digits of `event_id` read as an integer; SQLDATE is the
-event's own date, else its article's; actor names are built from the dictionaries' names for
+event's date (its own, the story's carried from an earlier sentence, else its article's;
+`date_precision` says which); actor names are built from the dictionaries' names for
 the actor code; NumMentions/NumSources/NumArticles are the event cluster's counts; DATEADDED is
 when the article was stored; a country-level place gets its country's population centroid.
 An event with no coded actor has no GDELT row (GDELT requires one); writers count it.

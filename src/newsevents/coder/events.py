@@ -411,12 +411,12 @@ class EventCoder:
 @dataclass(slots=True, frozen=True)
 class _TimeContext:
     """The article's dates for one document: `base` reads relative expressions,
-    `article_day` is the fallback date of an event (precision "article"), `story` the days
-    the article's sentences name, in order (token where the expression starts, the day)."""
+    `article_day` is the fallback date of an event (precision "article"), `story` the times
+    the article's sentences name, in order (`story_days`)."""
 
     base: date | None
     article_day: date | None
-    story: tuple[tuple[int, date | None], ...] = ()
+    story: tuple[tuple[int, int, date | None], ...] = ()
 
     @classmethod
     def of(cls, day: date | None, inferred: InferredPublication | None,
@@ -429,14 +429,13 @@ class _TimeContext:
             base, article_day = inferred.base, inferred.claim.day
         else:
             return cls(None, None)
-        return cls(base, article_day, story_days(doc, base, article_day) if doc else ())
+        return cls(base, article_day, story_days(doc, base) if doc else ())
 
     def event_date(self, trigger: Token, kind: str, sentence: Span
                    ) -> tuple[str | None, str | None]:
         # a nominal event is as future as the verb it hangs on ("will hold *talks* Monday")
-        future = _future(trigger) if kind != "nominal" else (
-            trigger.dep_ in ("dobj", "nsubj", "nsubjpass", "attr", "pobj") and
-            _future(trigger.head if trigger.dep_ != "pobj" else trigger.head.head))
+        verb = trigger if kind != "nominal" else _carrier(trigger)
+        future = verb is not None and _future(verb)
         for expression in attached_expressions(trigger, sentence):
             value = resolve_expression(expression.text, self.base, future)
             if value is not None:
@@ -445,23 +444,23 @@ class _TimeContext:
             return None, None
         if _background(trigger):
             return None, BACKGROUND  # flagged: not the article's day, and no day of its own
-        if not future and not _present_perfect(trigger if kind != "nominal" else trigger.head):
-            told = self.story_day(trigger)
+        if not future and not (verb is not None and _present_perfect(verb)):
+            told = self.story_day(sentence)
             if told is not None:
                 return told.isoformat(), STORY
         return self.article_day.isoformat(), "article"
 
-    def story_day(self, trigger: Token) -> date | None:
-        """The day the story is on, for an event whose sentence names no day of its own: the
-        last day an earlier sentence of the article named ("On Tuesday, Trump granted
-        clemency to …" then "Trump granted Milken a full pardon"), as annotators date it."""
-        sentence = trigger.sent
+    def story_day(self, sentence: Span) -> date | None:
+        """The day the story is on, for an event whose sentence names no time of its own: the
+        last day an earlier sentence of the article told in the past ("On Tuesday, Trump
+        granted clemency to …" then "Trump granted Milken a full pardon"), as annotators
+        date it. None when the sentence itself names a time, attached to the event or not."""
         found = None
-        for at, day in self.story:
-            if at >= sentence.end:
+        for start, end, day in self.story:
+            if start >= sentence.end:
                 break
-            if at >= sentence.start:
-                return None  # the sentence names a time, but not for this event
+            if end > sentence.start:
+                return None
             if day is not None:
                 found = day
         return found
@@ -471,24 +470,40 @@ BACKGROUND = "background"
 STORY = "story"  # precision of a day carried from an earlier sentence of the article
 
 
-def story_days(doc: Doc, base: date | None, article_day: date | None
-               ) -> tuple[tuple[int, date | None], ...]:
-    """Each time the document's DATE entities name, in order: the day when it is one (day
-    precision, not after the article's day), else None (a month, a year, a day to come:
-    "will meet *on June 20*")."""
-    out: list[tuple[int, date | None]] = []
+def story_days(doc: Doc, base: date | None) -> tuple[tuple[int, int, date | None], ...]:
+    """Each time the document's DATE entities name, in order (start and end token): the day
+    when it is a day the text tells in the past ("On Tuesday, soldiers *attacked*", "*was*
+    arrested on Monday") and not after the latest day the article names (`base`), else None
+    (a month, a year, a day to come: "will meet on June 20", "the election is on June 20")."""
+    out: list[tuple[int, int, date | None]] = []
     for ent in doc.ents:
         if ent.label_ != "DATE":
             continue
-        governor = ent.root.head
-        if governor.dep_ == "prep":
-            governor = governor.head
-        value = resolve_expression(ent.text, base, _future(governor))
+        verb = ent.root.head
+        if verb.dep_ == "prep" or verb.pos_ in ("NOUN", "PROPN"):  # "on …", "Tuesday's attack"
+            verb = verb.head
+        value = resolve_expression(ent.text, base, _future(verb))
         if value is None:
             continue
-        told = value.precision == "day" and (article_day is None or value.day <= article_day)
-        out.append((ent.start, value.day if told else None))
+        told = value.precision == "day" and _told_in_past(verb) and (
+            base is None or value.day <= base)
+        out.append((ent.start, ent.end, value.day if told else None))
     return tuple(out)
+
+
+def _carrier(trigger: Token) -> Token | None:
+    """The verb a nominal event hangs on: "will hold *talks*", "took part in *talks*"."""
+    if trigger.dep_ not in ("dobj", "nsubj", "nsubjpass", "attr", "pobj"):
+        return None
+    return trigger.head.head if trigger.dep_ == "pobj" else trigger.head
+
+
+def _told_in_past(verb: Token) -> bool:
+    """A simple past ("attacked"), or a participle with a past auxiliary ("was arrested")."""
+    if verb.tag_ == "VBD":
+        return True
+    return verb.tag_ == "VBN" and any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD"
+                                      for c in verb.children)
 
 
 def _background(trigger: Token) -> bool:
