@@ -59,9 +59,10 @@ def main(argv: list[str] | None = None) -> int:
         below = scored_events([e for e in result.events if e.confidence < cut])
         gold = [e for e in document.events if e.plain]
         total += len(gold)
-        keys = [(next((k for k, v in enumerate(analysis.views)
-                       if v.sentence.start_char <= e.offset < v.sentence.end_char), -1),
-                 e.plover, e.source.country if e.source else None,
+        sentence_of = {id(e): next((k for k, v in enumerate(analysis.views)
+                                    if v.sentence.start_char <= e.offset < v.sentence.end_char),
+                                   None) for e in gold}
+        keys = [(sentence_of[id(e)], e.plover, e.source.country if e.source else None,
                  e.target.country if e.target else None) for e in gold]
         twins += len(keys) - len(set(keys))
         found = {g for _, g in one_to_one(kept, gold, lambda s, g: matches(s, g, "type"))}
@@ -70,9 +71,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             token = at_token.get(id(event))
             if token is None:
-                index = next((k for k, v in enumerate(analysis.views)
-                              if v.sentence.start_char <= event.offset < v.sentence.end_char),
-                             None)
+                index = sentence_of[id(event)]
                 stage = ("sentence not encoded (no coded actor)"
                          if index is None or not analysis.candidates[index]
                          else "trigger not a candidate")

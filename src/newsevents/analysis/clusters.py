@@ -46,10 +46,10 @@ SELECT cluster_id, source_code, target_code, plover, cameo_root, cameo, date_fro
 """
 # What a cluster's members say about joining: their article, sentence, and whether their date
 # is their own (not their article's).
-_MEMBERS = """
+NOT_OWN = ("article", "background", "story")  # date precisions that are not the event's own
+_MEMBERS = f"""
 SELECT m.cluster_id, e.article_id, e.sentence_index,
-       e.date IS NOT NULL AND
-       COALESCE(e.date_precision, '') NOT IN ('article', 'background', 'story')
+       e.date IS NOT NULL AND COALESCE(e.date_precision, '') NOT IN {NOT_OWN}
 FROM cluster_members m JOIN events e USING (event_id)
 """
 _COUNTS = """
@@ -181,7 +181,7 @@ def _assign(row: tuple[Any, ...], by_key: dict[tuple[str | None, ...], list[Clus
 
 
 def _own_date(row: tuple[Any, ...]) -> bool:
-    return row[7] is not None and row[8] not in ("article", "background", "story")
+    return row[7] is not None and row[8] not in NOT_OWN
 
 
 def _article_allows(row: tuple[Any, ...], cluster: Cluster) -> bool:

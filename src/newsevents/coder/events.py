@@ -509,8 +509,7 @@ def _told_in_past(verb: Token) -> bool:
 def _background(trigger: Token) -> bool:
     """An act the sentence places before the article's time without dating it: past
     perfect ("had seized") or "previously"/"formerly" ("the group previously attacked")."""
-    if trigger.tag_ == "VBN" and any(c.lemma_ == "have" and c.tag_ == "VBD"
-                                     for c in trigger.children if c.dep_ == "aux"):
+    if _perfect(trigger, ("VBD",)):
         return True
     return any(c.dep_ == "advmod" and c.lower_ in ("previously", "formerly")
                for c in trigger.children)
@@ -518,7 +517,12 @@ def _background(trigger: Token) -> bool:
 
 def _present_perfect(verb: Token) -> bool:
     """"has called", "have been found": an indefinite past, not the story's day."""
-    return verb.tag_ == "VBN" and any(c.lemma_ == "have" and c.tag_ in ("VBZ", "VBP")
+    return _perfect(verb, ("VBZ", "VBP"))
+
+
+def _perfect(verb: Token, have_tags: tuple[str, ...]) -> bool:
+    """A participle with "have" in one of these tenses as its auxiliary."""
+    return verb.tag_ == "VBN" and any(c.lemma_ == "have" and c.tag_ in have_tags
                                       for c in verb.children if c.dep_ == "aux")
 
 

@@ -131,10 +131,7 @@ class Tally:
 
     def add(self, coded: int, gold: int, matched: int) -> None:
         """One document's counts (a one-to-one match counts on both sides)."""
-        self.coded += coded
-        self.gold += gold
-        self.matched_coded += matched
-        self.matched_gold += matched
+        self.add_apart(coded, gold, matched, matched)
 
     def add_apart(self, coded: int, gold: int, matched_coded: int, matched_gold: int
                   ) -> None:
