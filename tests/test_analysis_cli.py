@@ -74,6 +74,13 @@ def test_filters_return_what_the_database_holds(db: str) -> None:
                                                 "WHERE confidence >= 0.5")
 
 
+def test_a_limit_beyond_any_table_is_a_usage_error_not_a_crash(db: str) -> None:
+    for limit in ("99999999999999999999", "9223372036854775808", "0"):
+        result = _run("events", "--db", db, "--limit", limit)
+        assert result.exit_code == 2, limit
+        assert "--limit" in result.output and "Traceback" not in result.output
+
+
 def test_unique_lists_one_row_per_cluster(db: str) -> None:
     every = _count(db, "SELECT count(*) FROM events")
     clusters = _count(db, "SELECT count(DISTINCT cluster_id) FROM cluster_members")

@@ -63,6 +63,33 @@ def test_legacy_encoding_is_detected_not_mangled(tmp_path: Path, settings: Setti
     assert "café’s owners in Zürich" in article.text
 
 
+def test_utf8_with_a_broken_byte_keeps_every_other_character(tmp_path: Path,
+                                                              settings: Settings) -> None:
+    text = "\n\n".join(article_text(n, "officials in Bogotá and Medellín said Colombia’s")
+                       for n in range(3)).encode()
+    cut = text.index(b"officials")
+    files = {"stray.txt": text[:cut] + b"\xff" + text[cut:],  # one byte that is never UTF-8
+             "cut.txt": text + "São".encode()[:-1]}  # the last character cut in half
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+        (article,) = _outcomes(settings, tmp_path / name)
+        assert isinstance(article, Article), name
+        assert article.text.count("officials in Bogotá and Medellín said Colombia’s") == 3, name
+
+
+def test_a_legacy_page_with_few_accents_reads_as_windows_1252(tmp_path: Path,
+                                                              settings: Settings) -> None:
+    # a detector cannot tell Windows-1252 from 1250 on a few letters; the commoner one wins
+    for n, phrase in enumerate(("the talks in São Paulo", "the mayor of Bogotá",
+                                "the minister said he didn’t agree")):
+        text = "\n\n".join(article_text(k, phrase) for k in range(3))
+        path = tmp_path / f"legacy{n}.txt"
+        path.write_bytes(text.encode("cp1252"))
+        (article,) = _outcomes(settings, path)
+        assert isinstance(article, Article)
+        assert phrase in article.text
+
+
 def test_a_page_over_the_size_limit_is_refused_without_reading_it(tmp_path: Path,
                                                                   settings: Settings) -> None:
     path = tmp_path / "huge.html"
@@ -141,3 +168,15 @@ def test_a_text_too_long_for_the_parser_costs_one_document_not_the_run(
     assert summary.failures == 1 and len(stored) == 1
     ((path, reason),) = errors
     assert path.endswith("a-long.txt") and reason.startswith("parsing failed: [E088]")
+
+
+def test_a_short_text_in_another_script_is_named_by_its_language(tmp_path: Path,
+                                                                 settings: Settings) -> None:
+    # too short for a confident guess, which would leave a Latin-script text undetermined;
+    # these are plainly not English, and Chinese has no spaces to count words by
+    texts = {"zh": "中国外交部周一表示，中国强烈反对美国对台湾的军售，并呼吁华盛顿停止干涉中国内政。",
+             "ru": "Министр заявил, что переговоры продолжатся в понедельник."}
+    for code, text in texts.items():
+        path = tmp_path / f"{code}.txt"
+        path.write_text(text, "utf-8")
+        assert _reason(settings, path) == f"language is '{code}', not en: skipped"

@@ -86,6 +86,22 @@ def test_a_bad_record_names_file_and_line(tmp_path: Path, line: str, reason: str
     assert str(caught.value).startswith(f"{path}:1: ")
 
 
+def test_a_line_that_is_not_utf8_names_file_and_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, _record(), _record(doc_id="test-2"))
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(lines[0] + lines[1].replace(b"test-2", b"test-\xff"))
+    with pytest.raises(CorpusError) as caught:
+        list(read_corpus(path))
+    assert str(caught.value) == f"{path}:2: not UTF-8"
+
+
+def test_a_file_that_cannot_be_read_is_named_without_a_line(tmp_path: Path) -> None:
+    for path in (tmp_path / "missing.jsonl", tmp_path):
+        with pytest.raises(CorpusError) as caught:
+            list(read_corpus(path))
+        assert str(caught.value).startswith(f"{path}: cannot read: ")
+
+
 def test_splits_are_fixed_by_the_id_and_near_70_15_15() -> None:
     ids = [f"doc-{n}" for n in range(4000)]
     assert [split_of(i) for i in ids] == [split_of(i) for i in ids]

@@ -84,6 +84,37 @@ def test_symmetric_events_match_either_way_round() -> None:
     assert score([reverse], replace(talks, symmetric=False))["full_f1"] == 0.0
 
 
+def test_sectors_are_compared_side_to_side_even_when_a_symmetric_act_matched_reversed(
+        ) -> None:
+    talks = replace(gold("Egypt hosted talks with Qatar", "CONSULT", "EGY", "QAT",
+                         symmetric=True), source=GoldActor("x", "EGY", "GOV"))
+    straight = replace(coded(SECOND, 1, "CONSULT", "EGYGOV", "QAT"),
+                       source=Actor("x", "EGYGOV", "EGY", "GOV"), target=Actor("y", "QAT", "QAT"))
+    reverse = replace(straight, event_id="r", source=straight.target, target=straight.source)
+    for event in (straight, reverse):
+        report = score([event], talks)
+        assert (report["full_recall"], report["sector_agreement"]) == (1.0, 1.0)
+    wrong = replace(reverse, target=Actor("x", "EGYMIL", "EGY", "MIL"))
+    assert score([wrong], talks)["sector_agreement"] == 0.5
+
+
+@pytest.mark.parametrize(("told", "precision", "annotated", "agrees"), [
+    ("2024-01-01", "year", "2024", True),
+    ("2024-01-01", "year", "2024-01", False),  # a year does not say January
+    ("2024-01-01", "year", "2024-01-01", False),
+    ("2024-01-01", "month", "2024-01", True),
+    ("2024-01-01", "month", "2024-01-01", False),
+    ("2024-01-08", "day", "2024-01", True),  # a day within the annotated month
+    ("2024-01-08", "story", "2024-01-08", True),
+    ("2024-01-08", "article", "2024-01-08", False),  # the article's day is no date of its own
+])
+def test_date_agreement_reads_the_date_only_as_far_as_it_is_told(
+        told: str, precision: str, annotated: str, agrees: bool) -> None:
+    event = coded(FIRST, 0, "ASSAULT", "ISR", "PSE", date=told, date_precision=precision)
+    report = score([event], replace(STRIKE, date=annotated))
+    assert report["date_agreement"] == (1.0 if agrees else 0.0)
+
+
 def test_flagged_events_are_not_scored_on_either_side() -> None:
     right = coded(FIRST, 0, "ASSAULT", "ISR", "PSE")
     report = score([replace(right, hypothetical=True)], STRIKE)

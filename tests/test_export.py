@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -377,3 +378,21 @@ def test_a_write_failing_midway_leaves_the_old_file_and_no_part(
         export.export_events(store.db, fmt, out)
     assert str(caught.value) == f"{out}: cannot write: No space left on device"
     assert [p.name for p in tmp_path.iterdir()] == [out.name] and out.read_text() == "old"
+
+
+def test_an_export_never_overwrites_a_database(db: str, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(db, copy)
+    other = tmp_path / "other.duckdb"
+    shutil.copyfile(db, other)
+    before = copy.read_bytes()
+    for out in (copy, other):  # the database being read, and another one
+        result = _run("export", "--db", str(copy), "--format", "csv", "--out", str(out))
+        assert result.exit_code == 1
+        assert f"--out: {out} is a DuckDB database" in result.output
+        assert "\n" not in result.output.strip()
+    assert copy.read_bytes() == before and other.read_bytes() == before
+    with Store(str(copy), read_only=True) as store:
+        assert store.db.execute("SELECT count(*) FROM events").fetchone()[0] > 0
+    result = _run("export", "--db", str(copy), "--format", "csv", "--out", str(tmp_path / "e.csv"))
+    assert result.exit_code == 0 and (tmp_path / "e.csv").read_text("utf-8").count("\n") > 1

@@ -390,3 +390,61 @@ def test_the_verifier_learns_which_events_are_right() -> None:
     truth = np.asarray(right, dtype=float)
     for band in (marked, ~marked):  # the calibrated share matches the share right
         assert abs(mapped[band].mean() - truth[band].mean()) < 0.08
+
+
+def test_a_region_is_not_given_the_country_of_the_place_or_paragraph() -> None:
+    from newsevents.coder.geography import CAMEO_REGIONS
+    from newsevents.learned.coder import _placed
+    from newsevents.records import Actor
+
+    for region in sorted(CAMEO_REGIONS):  # "the West" in a sentence placed in Russia
+        actor = Actor("x", region)
+        assert _placed(actor, "RUS", "RUS") is actor
+    for body in ("IGO", "NGO", "MNC"):
+        assert _placed(Actor("x", body), "RUS", "RUS").code == body  # type: ignore[union-attr]
+    police = _placed(Actor("police", "COP"), "RUS", None)
+    assert police is not None and (police.code, police.country) == ("RUSCOP", "RUS")
+    events, _ = _code("Western countries condemned the Russian attack on Kyiv. European "
+                      "leaders criticized Moscow after the strike in Ukraine.")
+    for event in events:
+        for actor in (event.source, event.target):
+            code = actor.code if actor is not None else None
+            assert not (code and len(code) >= 6 and code[3:6] in CAMEO_REGIONS), event
+
+
+def test_what_a_kept_event_s_confidence_was_read_from_is_its_own() -> None:
+    """Conjoined actors with one code give events with one id; the one kept is the first,
+    and so are the features the verifier is trained on."""
+    settings = load_settings()
+    coder = LearnedCoder(load_lexicon(settings.dictionaries), explain=True)
+    nlp = get_nlp(settings.nlp)
+    checked = 0
+    for text in ("President Joe Biden and Secretary of State Antony Blinken condemned Iran on "
+                 "Monday.",
+                 "Joe Biden and Kamala Harris criticized the Iranian government on Monday.",
+                 "Russian soldiers and Russian troops attacked Ukrainian positions near "
+                 "Bakhmut on Monday."):
+        result = coder.code(nlp(text), "a", DAY)
+        features = dict(result.features)
+        for event in result.events:
+            row = np.asarray(features[event.event_id], dtype=np.float32)
+            assert round(coder.model.confidence(row), 3) == event.confidence, text
+            checked += 1
+    assert checked >= 3
+
+
+def test_a_sentence_the_discard_phrases_drop_is_not_coded_by_either_engine() -> None:
+    from newsevents.learned.coder import analyse
+
+    settings = load_settings()
+    text = ("On Tuesday, Iranian police arrested five protesters in Tehran. The batsmen of "
+            "Pakistan attacked India's bowlers in Lahore on Tuesday.")
+    doc = get_nlp(settings.nlp)(text)
+    engine = EventCoder(load_lexicon(settings.dictionaries), intents=False, rank=False)
+    model = load_model()
+    kept = analyse(doc, engine, "a", DAY, None, model.nouns, model.family, discards=False)
+    dropped = analyse(doc, engine, "a", DAY, None, model.nouns, model.family)
+    assert kept.candidates[1] and not dropped.candidates[1]  # trained on, not coded
+    assert dropped.candidates[0] == kept.candidates[0]
+    events, _ = _code(text)
+    assert events and all(e.sentence_index == 0 for e in events)

@@ -374,6 +374,29 @@ def test_bad_filter_values_name_their_parameter(client: TestClient, params: dict
     assert_refused(client.get("/api/events", params=params), parameter)
 
 
+@pytest.mark.parametrize("endpoint", ["/api/events", "/api/articles", "/api/actors",
+                                      "/api/dyads", "/api/aggregate", "/api/overview"])
+@pytest.mark.parametrize("name", ["text", "actors", "limt", "unknown"])
+def test_a_parameter_the_endpoint_does_not_take_is_refused(client: TestClient, endpoint: str,
+                                                           name: str) -> None:
+    # a mistyped filter must not be ignored and every event returned as if it matched
+    response = client.get(endpoint, params={name: "zzzzzz"})
+    assert_refused(response, name)
+    assert "is not a parameter of this endpoint" in response.json()["detail"]
+
+
+def test_an_empty_parameter_means_not_given_whatever_its_type(
+        client: TestClient, con: duckdb.DuckDBPyConnection) -> None:
+    total = con.execute("SELECT count(*) FROM events").fetchone()[0]
+    for name in ("min_confidence", "limit", "offset", "actor", "q", "unique", "since"):
+        response = client.get(f"/api/events?{name}=&country=")
+        assert response.status_code == 200, (name, response.json())
+        assert response.json()["total"] == total
+    aggregate = client.get("/api/aggregate?measure=&by=&limit=")
+    assert aggregate.status_code == 200, aggregate.json()
+    assert aggregate.json()["measures"] == ["count", "goldstein", "quad"]
+
+
 def test_country_error_suggests_the_code(client: TestClient) -> None:
     body = client.get("/api/events", params={"country": "Iran"}).json()
     assert body["detail"] == ("country: 'Iran' is not an ISO 3166 alpha-3 country code "

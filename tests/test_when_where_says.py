@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from newsevents.coder.events import EventCoder
+from newsevents.coder.events import Candidate, EventCoder
 from newsevents.dictionaries.lexicon import load_lexicon
+from newsevents.dictionaries.verbs import Code
 from newsevents.export import flat_event
 from newsevents.gdelt import COLUMNS, gdelt_cells
 from newsevents.nlp import get_nlp
@@ -102,6 +103,20 @@ def test_background_events_keep_their_own_date_or_are_flagged(
     # the last day named before the event's sentence is the story's
     ("On June 1, rebels attacked a base. On Tuesday, soldiers attacked a village. Police "
      "arrested the opposition leader in the capital.", ("2023-06-13", "story")),
+    # a day named on the story's first act, whatever the words between ("the attack *on*
+    # Tuesday killed", "Tuesday's attack killed")
+    ("The attack on Tuesday killed five soldiers in the north. Police arrested the "
+     "opposition leader in the capital.", ("2023-06-13", "story")),
+    ("Tuesday's attack killed five soldiers in the north. Police arrested the opposition "
+     "leader in the capital.", ("2023-06-13", "story")),
+    # a time of the event's own that cannot be read as a day is not the story's day ...
+    ("On Tuesday, soldiers attacked a village in the north. In the 1990s, police arrested "
+     "the opposition leader in the capital.", ("2023-06-15", "article")),
+    ("On Tuesday, soldiers attacked a village in the north. For decades, police arrested "
+     "opposition leaders in the capital.", ("2023-06-15", "article")),
+    # ... but a length of time names no time
+    ("On Tuesday, soldiers attacked a village in the north. Police arrested the opposition "
+     "leader after a search of two weeks.", ("2023-06-13", "story")),
 ])
 def test_an_undated_event_takes_the_day_of_its_story(text: str,
                                                      expected: tuple[str, str]) -> None:
@@ -109,6 +124,34 @@ def test_an_undated_event_takes_the_day_of_its_story(text: str,
     doc = get_nlp(load_settings().nlp)(text)
     events = [e for e in coder.code(doc, "a", THURSDAY) if e.trigger == "arrested"]
     assert events and {(e.date, e.date_precision) for e in events} == {expected}
+
+
+@pytest.mark.parametrize(("text", "noun", "expected"), [
+    # an event noun's tense and flags are its verb's when the verb carries the act out ...
+    ("Iran had held talks with France in Paris.", "talks", (None, "background", False, False)),
+    ("Iran will hold talks with France in Paris.", "talks", ("2023-06-15", "article", False,
+                                                             True)),
+    ("Iran did not hold talks with France in Paris.", "talks", ("2023-06-15", "article", True,
+                                                                False)),
+    ("Russia carried out strikes on Kyiv.", "strikes", ("2023-06-15", "article", False, False)),
+    ("Talks between Iran and France will resume in Paris.", "Talks",
+     ("2023-06-15", "article", False, True)),
+    # ... not when it acts on an event that happened anyway
+    ("France did not condemn the strikes on Kyiv.", "strikes", ("2023-06-15", "article", False,
+                                                                False)),
+    ("France will condemn the strikes on Kyiv.", "strikes", ("2023-06-15", "article", False,
+                                                             False)),
+])
+def test_an_event_noun_takes_tense_negation_and_modality_from_the_verb_doing_it(
+        text: str, noun: str, expected: tuple[str | None, str, bool, bool]) -> None:
+    coder = EventCoder(load_lexicon(load_settings().dictionaries))
+    doc = get_nlp(load_settings().nlp)(text)
+    coder.code(doc, "a", THURSDAY)  # the document's dates and actors
+    (trigger,) = [t for t in doc if t.text == noun]
+    candidate = Candidate(trigger, Code("040"), [], [], "test", "nominal")
+    event = coder.record(candidate, "040", None, None, "a", 0, next(iter(doc.sents)))
+    assert event is not None
+    assert (event.date, event.date_precision, event.negated, event.hypothetical) == expected
 
 
 def test_a_story_day_is_carried_when_the_publication_date_is_inferred() -> None:

@@ -15,6 +15,18 @@ INTENT_VERBS = frozenset({"threaten", "plan", "intend", "want", "seek", "hope", 
                           "offer", "agree", "refuse", "decide", "expect", "pledge", "demand",
                           "urge", "ask", "call", "order", "need", "float", "wish"})
 CONDITIONAL_MARKS = frozenset({"if", "unless", "whether"})
+# Verbs that carry out the act their noun names ("*hold* talks", "*carried out* strikes",
+# "*impose* sanctions", "talks *resumed*"): the noun's event is as negated or hypothetical as
+# they are. Not verbs that act on an event ("*condemned* the attack", "*denied* the strikes"),
+# which say nothing of whether it happened.
+SUPPORT_VERBS = frozenset({"hold", "have", "conduct", "carry", "launch", "stage", "mount",
+                           "wage", "make", "impose", "sign", "begin", "start", "resume",
+                           "continue", "open", "commit", "perpetrate", "give", "grant",
+                           "issue", "announce", "host", "join", "take", "undertake",
+                           "deliver", "provide", "send", "deploy", "file", "bring", "level",
+                           "lodge", "organise", "organize", "lead", "extend",
+                           "introduce", "adopt", "pass", "reach", "strike", "seal", "place",
+                           "occur", "happen", "break", "erupt"})
 SPEECH_VERBS = frozenset({"say", "tell", "state", "add", "claim", "announce", "report",
                           "declare", "insist", "note", "explain", "write", "comment", "allege",
                           "argue", "point", "confirm", "reveal", "quote"})

@@ -44,6 +44,7 @@ app = typer.Typer(
 )
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
+MAX_ROWS = 1_000_000_000  # a --limit beyond this is a mistake (and beyond 2**63, an overflow)
 
 SettingsOption = Annotated[
     Path | None,
@@ -125,6 +126,18 @@ _STATUS_OF: tuple[tuple[type[NewsEventsError], Status], ...] = (
     (NotOurDatabase, Status.NOT_OUR_DATABASE), (NewerDatabase, Status.NEWER_DATABASE),
     (CannotWrite, Status.CANNOT_WRITE),
 )
+
+
+def _is_database(path: Path, db: str) -> bool:
+    """Whether writing to `path` would replace the database being read, or another DuckDB
+    database (its header says DUCK at byte 8)."""
+    try:
+        if path.exists() and Path(db).exists() and path.samefile(db):
+            return True
+        with path.open("rb") as stream:
+            return stream.read(12)[8:12] == b"DUCK"
+    except OSError:
+        return False
 
 
 def _fail(message: str, status: Status = Status.FAILED) -> typer.Exit:
@@ -459,7 +472,8 @@ def events(
     text: TextFilter = None,
     min_confidence: ConfidenceFilter = None,
     unique: UniqueOption = False,
-    limit: Annotated[int | None, typer.Option(min=1, help="At most this many rows.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, max=MAX_ROWS,
+                                              help="At most this many rows.")] = None,
     output: Annotated[EventFormat, typer.Option("--format")] = EventFormat.table,
     settings_file: SettingsOption = None,
 ) -> None:
@@ -550,6 +564,9 @@ def export(
         raise _fail("--out: parquet is written to a file; name one with --out")
     if header and fmt is not ExportFormat.gdelt:
         raise _fail("--header: only for --format gdelt (csv always has one)")
+    if to is not None and _is_database(to, settings.store.db):
+        raise _fail(f"--out: {to} is a DuckDB database; an export never overwrites one "
+                    "(name another file)")
     with Store(settings.store.db, read_only=True) as store:
         written = export_events(store.db, fmt.value, to, flt, unique=unique, header=header)
     if to is not None:
@@ -662,7 +679,8 @@ def evaluate_command(
     file: Annotated[Path | None, typer.Option(help="Another file in the same format.")] = None,
     split: Annotated[str | None, typer.Option(
         help="events only: dev or test (default: test; a --file is scored whole).")] = None,
-    limit: Annotated[int | None, typer.Option(help="Score only the first N records.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1,
+                                              help="Score only the first N records.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
     settings_file: SettingsOption = None,
 ) -> None:

@@ -39,7 +39,7 @@ class CorpusError(NewsEventsError):
     """An annotation record that breaks the guide's format; the message names file and line."""
 
     def __init__(self, path: str, line: int, reason: str) -> None:
-        super().__init__(f"{path}:{line}: {reason}")
+        super().__init__(f"{path}:{line}: {reason}" if line else f"{path}: {reason}")
         self.path, self.line, self.reason = path, line, reason
 
 
@@ -179,17 +179,20 @@ def _document(record: Any, path: str, line: int) -> GoldDocument:
 def read_corpus(path: Path) -> Iterator[GoldDocument]:
     """The documents of one guide-format file; the first bad record raises CorpusError."""
     try:
-        handle = path.open(encoding="utf-8")
+        handle = path.open("rb")
     except OSError as exc:
         raise CorpusError(str(path), 0, f"cannot read: {exc.strerror}") from exc
     with handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
+        for number, raw in enumerate(handle, 1):
             try:
+                line = raw.decode("utf-8")
+                if not line.strip():
+                    continue
                 yield _document(json.loads(line), str(path), number)
             except json.JSONDecodeError as exc:
-                raise CorpusError(str(path), number, f"not JSON ({exc.msg})") from exc
+                reason = exc.msg.removesuffix(" at")
+                raise CorpusError(str(path), number,
+                                  f"not JSON ({reason}, column {exc.colno})") from exc
             except UnicodeDecodeError as exc:
                 raise CorpusError(str(path), number, "not UTF-8") from exc
             except (ValueError, TypeError) as exc:

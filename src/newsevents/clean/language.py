@@ -47,6 +47,18 @@ def identify_language(text: str) -> tuple[str, float]:
     return str(code), float(probability)
 
 
-def recorded_language(code: str, probability: float) -> str:
-    """The code to record: the guess when it is confident, else "und"."""
-    return code if probability >= MIN_CONFIDENCE else UNDETERMINED
+def recorded_language(code: str, probability: float, text: str = "") -> str:
+    """The code to record: the guess when it is confident, else "und". The doubt is about
+    Latin-script text (names make English look Dutch); a text whose letters are mostly of
+    another script (Han, Cyrillic, Arabic…) keeps its guess whatever its probability."""
+    if probability >= MIN_CONFIDENCE:
+        return code
+    return code if _not_latin(text) else UNDETERMINED
+
+
+def _not_latin(text: str) -> bool:
+    """Whether most letters of the text's first 2,000 characters are not Latin."""
+    letters = [c for c in text[:2000] if c.isalpha()]
+    other = sum(1 for c in letters if c > "\u024f")  # beyond Latin Extended-B
+    return bool(letters) and other > len(letters) / 2
+

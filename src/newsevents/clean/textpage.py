@@ -52,7 +52,7 @@ def clean_page(
     """
     if language is None:
         guess, probability = identify_language(text)
-        language, recorded = guess, recorded_language(guess, probability)
+        language, recorded = guess, recorded_language(guess, probability, text)
     else:
         recorded = language
     lines = split_lines(text, language)

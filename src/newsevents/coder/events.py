@@ -133,7 +133,7 @@ class EventCoder:
                 continue
             actors = {t.i: resolver.resolve(t, index) for t in sentence if is_np_head(t)}
             self.last_actors.update(actors)
-            if self._sentence_discarded(sentence):
+            if self.sentence_discarded(sentence):
                 continue
             found = [(event, candidate) for candidate in self._candidates(sentence)
                      for event in self._events(candidate, actors, resolver, article_id, index,
@@ -359,6 +359,7 @@ class EventCoder:
             attribution = attribution_of(reported, sentence)
         else:
             when, where, attribution = (None, None), None, {"type": "none", "text": None}
+        realised = _support_verb(trigger) if candidate.kind == "nominal" else None
         return Event(
             event_id=Event.make_id(article_id, index, code, source.code if source else None,
                                    target.code if target else None, trigger.idx),
@@ -374,8 +375,10 @@ class EventCoder:
             quad_class=quad,
             goldstein=goldstein,
             plover=plover,
-            negated=candidate.kind != "nominal" and clauses.negated(trigger),
-            hypothetical=candidate.kind in ("verb", "pattern") and clauses.hypothetical(trigger),
+            negated=clauses.negated(trigger) if candidate.kind != "nominal" else
+            realised is not None and clauses.negated(realised),
+            hypothetical=(candidate.kind in ("verb", "pattern") and clauses.hypothetical(trigger))
+            or (realised is not None and clauses.hypothetical(realised)),
             confidence=_confidence(candidate, source, target),
             rule=candidate.rule,
             reported_by=reporter,
@@ -388,7 +391,9 @@ class EventCoder:
     def _story_discarded(self, doc: Doc) -> bool:
         return self._discarded(doc.text, whole_story=True)
 
-    def _sentence_discarded(self, sentence: Span) -> bool:
+    def sentence_discarded(self, sentence: Span) -> bool:
+        """Whether a discard phrase of the dictionaries drops this sentence (sport, disease,
+        entertainment: "batsmen", "bird flu")."""
         return self._discarded(sentence.text, whole_story=False)
 
     def _discarded(self, text: str, whole_story: bool) -> bool:
@@ -436,15 +441,17 @@ class _TimeContext:
         # a nominal event is as future as the verb it hangs on ("will hold *talks* Monday")
         verb = trigger if kind != "nominal" else _carrier(trigger)
         future = verb is not None and _future(verb)
+        vague = False  # a time of its own we cannot read: "in the 1990s", "for decades"
         for expression in attached_expressions(trigger, sentence):
             value = resolve_expression(expression.text, self.base, future)
             if value is not None:
                 return value.iso(), value.precision
+            vague = vague or not DURATION.match(expression.text.strip())
         if self.article_day is None:
             return None, None
-        if _background(trigger):
+        if _background(trigger, verb):
             return None, BACKGROUND  # flagged: not the article's day, and no day of its own
-        if not future and not (verb is not None and _present_perfect(verb)):
+        if not (vague or future or (verb is not None and _present_perfect(verb))):
             told = self.story_day(sentence)
             if told is not None:
                 return told.isoformat(), STORY
@@ -467,6 +474,13 @@ class _TimeContext:
 
 
 BACKGROUND = "background"
+# A length of time, not a time ("after serving *twelve years*"): it does not keep an event
+# from the story's day as a time of its own ("*in the 1990s*") does
+DURATION = re.compile(
+    r"^(?:(?:about|around|roughly|nearly|almost|some|over|more than|less than|at least|"
+    r"up to)\s+)?(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"a few|few|several|many|\d+(?:[.,]\d+)?)\s+(?:full\s+)?"
+    r"(?:second|minute|hour|day|week|month|year|decade|century)s?$", re.IGNORECASE)
 STORY = "story"  # precision of a day carried from an earlier sentence of the article
 
 
@@ -480,7 +494,10 @@ def story_days(doc: Doc, base: date | None) -> tuple[tuple[int, int, date | None
         if ent.label_ != "DATE":
             continue
         verb = ent.root.head
-        if verb.dep_ == "prep" or verb.pos_ in ("NOUN", "PROPN"):  # "on …", "Tuesday's attack"
+        for _ in range(3):  # "on …", "Tuesday's attack", "the attack on Tuesday killed"
+            if not (verb.dep_ == "prep" or verb.pos_ in ("NOUN", "PROPN")) or \
+                    verb.head.i == verb.i:
+                break
             verb = verb.head
         value = resolve_expression(ent.text, base, _future(verb))
         if value is None:
@@ -506,13 +523,24 @@ def _told_in_past(verb: Token) -> bool:
                                       for c in verb.children)
 
 
-def _background(trigger: Token) -> bool:
+def _background(trigger: Token, verb: Token | None = None) -> bool:
     """An act the sentence places before the article's time without dating it: past
-    perfect ("had seized") or "previously"/"formerly" ("the group previously attacked")."""
-    if _perfect(trigger, ("VBD",)):
+    perfect ("had seized"; for an event noun, its verb's: "had held *talks*") or
+    "previously"/"formerly" ("the group previously attacked")."""
+    tensed = [t for t in (trigger, verb) if t is not None]
+    if any(_perfect(t, ("VBD",)) for t in tensed):
         return True
     return any(c.dep_ == "advmod" and c.lower_ in ("previously", "formerly")
-               for c in trigger.children)
+               for t in tensed for c in t.children)
+
+
+def _support_verb(noun: Token) -> Token | None:
+    """The verb that carries out an event noun's act ("will *hold* talks", "talks
+    *resumed*"), whose negation and modality are the act's (`clauses.SUPPORT_VERBS`)."""
+    verb = _carrier(noun)
+    if verb is None or verb.lemma_.lower() not in clauses.SUPPORT_VERBS:
+        return None
+    return verb
 
 
 def _present_perfect(verb: Token) -> bool:

@@ -155,6 +155,19 @@ def _level_figures(tallies: dict[str, Tally]) -> dict[str, float]:
             for key, value in tallies[level].figures().items()}
 
 
+def _straight(event: Event, gold: GoldEvent) -> bool:
+    """Whether a matched pair's sides correspond source to source (else the pair is a
+    symmetric act that matched the other way round)."""
+    mine = (country_of(event.source), country_of(event.target))
+    return mine == (_gold_country(gold.source), _gold_country(gold.target))
+
+
+def _told_date(event: Event) -> str:
+    """The event's date as far as its precision goes: a year is `2023`, not the
+    `2023-01-01` it is stored as, so it does not agree with an annotated January."""
+    return str(event.date)[:{"year": 4, "month": 7}.get(event.date_precision or "", 10)]
+
+
 def _agreement(pairs: list[tuple[Scored, GoldEvent]]) -> dict[str, float | None]:
     """CAMEO, sector, flag, date and place agreement on the fully matched pairs."""
     def share(values: list[bool]) -> float | None:
@@ -163,12 +176,15 @@ def _agreement(pairs: list[tuple[Scored, GoldEvent]]) -> dict[str, float | None]
     known = [(s.event, g) for s, g in pairs if s.event is not None]
     cameo_root = [e.cameo[:2] == g.cameo[:2] for e, g in known]
     cameo = [e.cameo == g.cameo for e, g in known]
-    sectors = [(e.source.sector if e.source else None) ==
-               (g.source.sector if g.source else None) for e, g in known]
-    sectors += [(e.target.sector if e.target else None) ==
-                (g.target.sector if g.target else None) for e, g in known]
+    sectors: list[bool] = []
+    for e, g in known:
+        sides = (g.source, g.target)
+        if not _straight(e, g):  # a symmetric act matched the other way round
+            sides = (g.target, g.source)
+        sectors += [(mine.sector if mine else None) == (theirs.sector if theirs else None)
+                    for mine, theirs in zip((e.source, e.target), sides, strict=True)]
     dates = [bool(e.date) and e.date_precision != "article" and
-             str(e.date).startswith(g.date) for e, g in known if g.date]
+             _told_date(e).startswith(g.date) for e, g in known if g.date]
     places = [bool(e.location) and (e.location or {}).get("country") == g.place[1]
               for e, g in known if g.place]
     attribution = [e.attribution.get("type") == g.attribution for e, g in known]
@@ -304,7 +320,9 @@ def annotations_as_coded(document: GoldDocument, sentences: Sequence[tuple[int, 
 def agreement(first: Sequence[GoldDocument], second: Sequence[GoldDocument],
               sentences: Callable[[str], Sequence[tuple[int, int]]]) -> dict[str, Any]:
     """Section 8's figures for annotator 2 scored against annotator 1, on the documents
-    both annotated (F1 is symmetric; precision and recall swap with the roles)."""
+    both annotated: annotator 2 is scored exactly as a coder is (its duplicates within a
+    sentence merged, annotator 1's alternative types accepted), so the figures are not
+    symmetric: swapping the two changes F1 a little (tools/agreement.py gives both)."""
     by_id = {d.doc_id: d for d in first}
     both = [(by_id[d.doc_id], d) for d in second if d.doc_id in by_id]
     tallies = {level: Tally() for level in LEVELS}

@@ -91,6 +91,20 @@ def _utf16_without_bom(head: bytes) -> bool:
     return False
 
 
+_FEW_HIGH_BYTES = 0.01
+
+
+def _damaged_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few broken bytes (a stray byte, a character cut at the end), decoded
+    with U+FFFD for each: at least as many well-formed non-ASCII characters as broken
+    sequences, which text in a one-byte encoding ("caf\xe9 au lait") almost never has.
+    None otherwise."""
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd") - data.count("\ufffd".encode())
+    wide = sum(1 for char in text if char > "\x7f" and char != "\ufffd")
+    return text if 0 < broken <= wide else None
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
     """Return (text, encoding). Raise UndecodableError when no encoding fits.
 
@@ -107,9 +121,22 @@ def decode_text(data: bytes) -> tuple[str, str]:
     reason = binary_reason(data)
     if reason is not None:
         raise UndecodableError("binary data, not text" if reason == BINARY else reason)
-    best = from_bytes(data[:200_000]).best()
+    damaged = _damaged_utf8(data)
+    if damaged is not None:
+        return damaged, "utf-8"
+    high = sum(1 for byte in data[:200_000] if byte > 127)
+    if high <= _FEW_HIGH_BYTES * min(len(data), 200_000):
+        # too few non-ASCII bytes for a detector to tell encodings apart ("don\x92t" in an
+        # English page): the commonest legacy encoding of the web, not a guess at Cyrillic
+        return data.decode("cp1252", errors="replace"), "cp1252"
+    matches = from_bytes(data[:200_000])
+    best = matches.best()
     if best is None or best.encoding is None:
         raise UndecodableError("not text in any known encoding")
     if best.chaos > 0.5:
         raise UndecodableError(f"text is garbled in every encoding tried (best: {best.encoding})")
-    return data.decode(best.encoding, errors="replace"), best.encoding
+    encoding = best.encoding
+    if any(m.encoding == "cp1252" and m.chaos <= best.chaos and m.coherence >= best.coherence
+           for m in matches):  # a tie ("Bogot\xe1" reads in cp1250 too): the commoner one
+        encoding = "cp1252"
+    return data.decode(encoding, errors="replace"), encoding

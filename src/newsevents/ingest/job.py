@@ -33,8 +33,8 @@ def read_articles(paths: Iterable[str], settings: Settings,
     ingest = settings.ingest
     steps: list[Step] = [
         ReadDocuments(ingest.max_bytes, ingest.clean_records, ingest.stage_seconds),
+        FilterLanguage(ingest.languages),  # first: words are not counted by spaces in Chinese
         FilterLength(ingest.min_words),
-        FilterLanguage(ingest.languages),
         DropDuplicates(),
     ]
     return chain(expand_paths(paths, ingest.max_bytes), steps, counts=counts)

@@ -208,7 +208,8 @@ def read_html(path: str, html: str, url: str | None = None, page_date: str | Non
 def _as_is(lines: list[str], title: str | None) -> CleanedPage:
     """Text that needs no cleaning, one paragraph per line."""
     paragraphs = "\n\n".join(lines)
-    return CleanedPage(paragraphs, title, (), recorded_language(*identify_language(paragraphs)))
+    return CleanedPage(paragraphs, title, (),
+                       recorded_language(*identify_language(paragraphs), paragraphs))
 
 
 def read_jsonl(path: str, text: str, clean: bool = True,

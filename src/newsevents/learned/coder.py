@@ -31,7 +31,7 @@ from newsevents.coder.events import (
     doers_own,
     unique_events,
 )
-from newsevents.coder.geography import affiliation, split_code
+from newsevents.coder.geography import AFFILIATIONS, affiliation, split_code
 from newsevents.dictionaries.lexicon import Lexicon
 from newsevents.dictionaries.verbs import Code
 from newsevents.learned.encoder import load_encoder
@@ -73,7 +73,11 @@ class Analysis:
 
 def analyse(doc: Doc, engine: EventCoder, article_id: str, day: date | None,
             page_date: date | None, nouns: frozenset[str], family: str,
-            threads: int = 1) -> Analysis:
+            threads: int = 1, discards: bool = True) -> Analysis:
+    """What the heads read, sentence by sentence. `discards`: leave out the sentences the
+    dictionaries' discard phrases drop ("batsmen", "bird flu"), as coding does; training
+    reads every annotated sentence (`discards=False`), so the rule is a run-time choice
+    that leaves the trained weights as they are."""
     events = engine.code(doc, article_id, day, page_date, enrich=False)
     fired: dict[int, set[str]] = {}
     roles: dict[int, tuple[set[int], set[int]]] = {}
@@ -94,8 +98,8 @@ def analyse(doc: Doc, engine: EventCoder, article_id: str, day: date | None,
     chosen: list[tuple[int, ...]] = []
     for sentence in sentences:
         limits.check()
-        if engine.too_long(sentence):  # not coded, and counted by the engine
-            chosen.append(())
+        if engine.too_long(sentence) or (discards and engine.sentence_discarded(sentence)):
+            chosen.append(())  # not coded, as by the dictionary engine
             locals_.append({})
             continue
         local = {i: a for i, a in actors.items() if sentence.start <= i < sentence.end}
@@ -199,8 +203,8 @@ class LearnedCoder:
                     dropped["below the confidence threshold"] += 1
                     continue
                 events.append(event)
-                if self.explain:
-                    features[event.event_id] = tuple(float(v) for v in row)
+                if self.explain:  # the first of equal ids is the one `unique_events` keeps
+                    features.setdefault(event.event_id, tuple(float(v) for v in row))
         engine = self.engine
         kept = specific_events(events)
         if len(kept) < len(events):
@@ -352,10 +356,13 @@ def _affiliation(actor: Actor | None) -> str | None:
 
 
 def _bare(actor: Actor | None) -> bool:
-    """A role with no country: "police" (COP), "protesters" (OPP)."""
+    """A role with no country: "police" (COP), "protesters" (OPP); not a region ("the
+    West", WST: a country of the sentence's place would make it that country's) nor an
+    IGO, NGO or MNC."""
     if actor is None or not actor.code or len(actor.code) != 3:
         return False
-    return not split_code(actor.code)[0] and actor.code not in ("IGO", "NGO", "MNC")
+    country, sector = split_code(actor.code)
+    return country is None and sector is not None and sector not in AFFILIATIONS
 
 
 def _placed(actor: Actor | None, named: str | None, context: str | None) -> Actor | None:

@@ -15,12 +15,14 @@ from newsevents.serve.overview import overview_view
 from newsevents.serve.params import (
     DEFAULT_LIMIT,
     api_filter,
+    check_known,
     check_lengths,
     check_paging,
     parse_measures,
 )
 
-router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(check_lengths)])
+router = APIRouter(prefix="/api", tags=["api"],
+                   dependencies=[Depends(check_lengths), Depends(check_known)])
 EVENT_ID = r"^[0-9a-f]{1,64}$"
 
 Filter = Annotated[EventFilter, Depends(api_filter)]

@@ -16,11 +16,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from newsevents.errors import QueryError
 from newsevents.serve import api, pages
 from newsevents.serve.access import QueryTimeout, ReadOnlyDatabase, ServeError
-from newsevents.serve.params import EVENT_ID_RULE
+from newsevents.serve.params import EVENT_ID_RULE, without_blank_values
 from newsevents.serve.render import render
 from newsevents.settings import ServeSettings
 
@@ -49,7 +50,23 @@ def create_app(db: str, settings: ServeSettings) -> FastAPI:
     app.add_api_route("/docs", _docs_page, include_in_schema=False,
                       response_class=HTMLResponse)
     _add_error_handlers(app)
+    app.add_middleware(BlankValues)
     return app
+
+
+class BlankValues:
+    """An /api/ request's empty parameters (`?min_confidence=`) are dropped before
+    FastAPI reads them, so they mean "not given" for every type, as docs/api.md says."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            query = scope.get("query_string", b"")
+            if query:
+                scope = {**scope, "query_string": without_blank_values(query)}
+        await self.app(scope, receive, send)
 
 
 def _docs_page(request: Request) -> HTMLResponse:

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import Query, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 
 from newsevents.analysis.query import MAX_VALUE, EventFilter
 from newsevents.errors import QueryError
@@ -95,6 +97,37 @@ def parse_bool(option: str, value: str | None) -> bool:
 def parse_measures(value: str) -> tuple[str, ...]:
     """The comma list of aggregate measures ("count,goldstein"); checked by aggregate()."""
     return tuple(part.strip() for part in value[:200].split(",") if part.strip())
+
+
+def check_known(request: Request) -> None:
+    """Refuse a query parameter the endpoint does not take: `?text=…` for `?q=…` would
+    otherwise be ignored, and every event returned as if the filter matched them all."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    known = _query_names(route.dependant)
+    for name in request.query_params:
+        if name not in known:
+            raise QueryError(name[:40], "is not a parameter of this endpoint (it takes "
+                                        f"{', '.join(sorted(known)) or 'none'})")
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    """The query parameters an endpoint and its dependencies declare."""
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def without_blank_values(query: bytes) -> bytes:
+    """The query string without its `name=` items: an empty parameter means "not given",
+    so a filter form can send its blank fields (a blank-only value, `name=%20`, stays, and
+    is refused where it is read)."""
+    items = query.split(b"&")
+    kept = [item for item in items if item and not (item.endswith(b"=") and
+                                                    item.count(b"=") == 1)]
+    return b"&".join(kept) if len(kept) != len(items) else query
 
 
 def check_lengths(request: Request) -> None:
