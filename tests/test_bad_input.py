@@ -174,7 +174,8 @@ def test_a_short_text_in_another_script_is_named_by_its_language(tmp_path: Path,
                                                                  settings: Settings) -> None:
     # too short for a confident guess, which would leave a Latin-script text undetermined;
     # these are plainly not English, and Chinese has no spaces to count words by
-    texts = {"zh": "中国外交部周一表示，中国强烈反对美国对台湾的军售，并呼吁华盛顿停止干涉中国内政。",
+    texts = {"zh": "中国外交部周一表示，中国强烈反对美国对台湾的军售，"
+                   "并呼吁华盛顿停止干涉中国内政。",
              "ru": "Министр заявил, что переговоры продолжатся в понедельник."}
     for code, text in texts.items():
         path = tmp_path / f"{code}.txt"
