@@ -131,3 +131,17 @@ def test_eval_dates_and_places_list_the_records_they_miss(tmp_path: Path, name: 
     assert result.exit_code == 0, result.output
     assert "misses (" in result.stdout
     assert f"  {first[0]}: " in result.stdout
+
+
+def test_eval_events_on_synthetic_records_only_says_why_nothing_is_scored(tmp_path: Path
+                                                                           ) -> None:
+    record = {"doc_id": "syn-1", "text": "Police arrested ten protesters in Cairo.",
+              "date": None, "source": "", "annotator": "A", "exhaustive": True,
+              "synthetic": True, "events": []}
+    path = tmp_path / "synthetic.jsonl"
+    path.write_text(json.dumps(record) + "\n", "utf-8")
+    result = _run("eval", "events", "--file", str(path))
+    assert result.exit_code != 0
+    assert result.output.strip() == (f"newsevents: error: {path}: no annotated documents to "
+                                     "score (1 synthetic records: training data only, never "
+                                     "scored)")

@@ -432,19 +432,3 @@ def test_what_a_kept_event_s_confidence_was_read_from_is_its_own() -> None:
             checked += 1
     assert checked >= 3
 
-
-def test_a_sentence_the_discard_phrases_drop_is_not_coded_by_either_engine() -> None:
-    from newsevents.learned.coder import analyse
-
-    settings = load_settings()
-    text = ("On Tuesday, Iranian police arrested five protesters in Tehran. The batsmen of "
-            "Pakistan attacked India's bowlers in Lahore on Tuesday.")
-    doc = get_nlp(settings.nlp)(text)
-    engine = EventCoder(load_lexicon(settings.dictionaries), intents=False, rank=False)
-    model = load_model()
-    kept = analyse(doc, engine, "a", DAY, None, model.nouns, model.family, discards=False)
-    dropped = analyse(doc, engine, "a", DAY, None, model.nouns, model.family)
-    assert kept.candidates[1] and not dropped.candidates[1]  # trained on, not coded
-    assert dropped.candidates[0] == kept.candidates[0]
-    events, _ = _code(text)
-    assert events and all(e.sentence_index == 0 for e in events)

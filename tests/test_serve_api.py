@@ -368,6 +368,7 @@ def test_very_long_values_are_refused(client: TestClient) -> None:
     ({"plover": "ATTACK"}, "plover"), ({"min_confidence": "1.5"}, "min_confidence"),
     ({"min_confidence": "nan"}, "min_confidence"), ({"min_confidence": "abc"}, "min_confidence"),
     ({"actor": "   "}, "actor"), ({"unique": "perhaps"}, "unique"),
+    ({"article": "zzz"}, "article"), ({"article": "0F87'--"}, "article"),
 ])
 def test_bad_filter_values_name_their_parameter(client: TestClient, params: dict[str, str],
                                                 parameter: str) -> None:

@@ -379,11 +379,14 @@ def score_events(settings: Settings, file: Path | None, limit: int | None,
     if not files:
         raise EvaluationError(f"{settings.eval.corpus}: no corpus files (*.jsonl) found")
     chosen = split or (None if file is not None else "test")
-    documents = [d for d in load_corpus(files, split=chosen)  # type: ignore[arg-type]
-                 if not d.synthetic][:limit]
+    read = load_corpus(files, split=chosen)  # type: ignore[arg-type]
+    documents = [d for d in read if not d.synthetic][:limit]
     if not documents:
+        synthetic = sum(d.synthetic for d in read)
         raise EvaluationError(f"{files[0]}: no annotated documents to score"
-                              + (f" in the {chosen} split" if chosen else ""))
+                              + (f" in the {chosen} split" if chosen else "")
+                              + (f" ({synthetic} synthetic records: training data only, never "
+                                 "scored)" if synthetic else ""))
     coded, dropped = events.code_articles(events.corpus_articles(documents), settings)
     report = {"split": chosen or "all", "words": sum(d.words for d in documents),
               **events.score_documents(documents, coded),

@@ -218,7 +218,7 @@ def parse_documents(documents: Sequence[GoldDocument]) -> list[Doc]:
 def analyse_all(documents: Sequence[GoldDocument], docs: Sequence[Doc], engine: EventCoder,
                 nouns: frozenset[str], family: str) -> list[tuple[Doc, Analysis]]:
     return [(doc, analyse(doc, engine, document.doc_id, _day(document), None, nouns, family,
-                          THREADS, discards=False))
+                          THREADS))
             for document, doc in zip(documents, docs, strict=True)]
 
 
