@@ -145,7 +145,7 @@ def test_an_undated_event_takes_the_day_of_its_story(text: str,
 def test_an_event_noun_takes_tense_negation_and_modality_from_the_verb_doing_it(
         text: str, noun: str, expected: tuple[str | None, str, bool, bool]) -> None:
     coder = EventCoder(load_lexicon(load_settings().dictionaries))
-    doc = get_nlp(load_settings().nlp)(text)
+    doc = _doc(text)
     coder.code(doc, "a", THURSDAY)  # the document's dates and actors
     (trigger,) = [t for t in doc if t.text == noun]
     candidate = Candidate(trigger, Code("040"), [], [], "test", "nominal")

@@ -20,7 +20,8 @@ PLOVER_TYPES = ("AGREE", "ASSAULT", "AID", "ACCUSE", "COERCE", "CONSULT", "COOPE
                 "DEMAND", "MOBILIZE", "PROTEST", "REJECT", "REQUEST", "RETREAT", "SANCTION",
                 "SUPPORT", "THREATEN")
 _CAMEO = re.compile(r"\d{1,4}")
-_ARTICLE_ID = re.compile(r"[0-9a-f]{1,64}")
+HEX_ID = re.compile(r"[0-9a-f]{1,64}")  # event and article ids (records.stable_id)
+HEX_ID_RULE = "1 to 64 hexadecimal digits (0-9, a-f)"
 _CODE = re.compile(r"[A-Za-z0-9]{1,30}")
 
 
@@ -73,9 +74,9 @@ class EventFilter:
             raise QueryError("since", f"{self.since} is after until ({self.until})")
         if self.min_confidence is not None and not 0.0 <= self.min_confidence <= 1.0:
             raise QueryError("min_confidence", "must be between 0 and 1")
-        if self.article is not None and not _ARTICLE_ID.fullmatch(self.article):
-            raise QueryError("article", "must be an article id, 1 to 64 hexadecimal digits "
-                                        f"(0-9, a-f), not {self.article[:40]!r}")
+        if self.article is not None and not HEX_ID.fullmatch(self.article):
+            raise QueryError("article", f"must be an article id, {HEX_ID_RULE}, not "
+                                        f"{self.article[:40]!r}")
 
     def sql(self) -> tuple[str, list[Any]]:
         """A WHERE clause over events `e` joined with articles `a`, and its parameters."""

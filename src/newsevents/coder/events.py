@@ -133,7 +133,7 @@ class EventCoder:
                 continue
             actors = {t.i: resolver.resolve(t, index) for t in sentence if is_np_head(t)}
             self.last_actors.update(actors)
-            if self.sentence_discarded(sentence):
+            if self._sentence_discarded(sentence):
                 continue
             found = [(event, candidate) for candidate in self._candidates(sentence)
                      for event in self._events(candidate, actors, resolver, article_id, index,
@@ -359,7 +359,8 @@ class EventCoder:
             attribution = attribution_of(reported, sentence)
         else:
             when, where, attribution = (None, None), None, {"type": "none", "text": None}
-        realised = _support_verb(trigger) if candidate.kind == "nominal" else None
+        # an event noun's negation and modality are those of the verb carrying it out
+        flagged = trigger if candidate.kind != "nominal" else _support_verb(trigger)
         return Event(
             event_id=Event.make_id(article_id, index, code, source.code if source else None,
                                    target.code if target else None, trigger.idx),
@@ -375,10 +376,9 @@ class EventCoder:
             quad_class=quad,
             goldstein=goldstein,
             plover=plover,
-            negated=clauses.negated(trigger) if candidate.kind != "nominal" else
-            realised is not None and clauses.negated(realised),
-            hypothetical=(candidate.kind in ("verb", "pattern") and clauses.hypothetical(trigger))
-            or (realised is not None and clauses.hypothetical(realised)),
+            negated=flagged is not None and clauses.negated(flagged),
+            hypothetical=flagged is not None and candidate.kind in ("verb", "pattern", "nominal")
+            and clauses.hypothetical(flagged),
             confidence=_confidence(candidate, source, target),
             rule=candidate.rule,
             reported_by=reporter,
@@ -391,9 +391,7 @@ class EventCoder:
     def _story_discarded(self, doc: Doc) -> bool:
         return self._discarded(doc.text, whole_story=True)
 
-    def sentence_discarded(self, sentence: Span) -> bool:
-        """Whether a discard phrase of the dictionaries drops this sentence (sport, disease,
-        entertainment: "batsmen", "bird flu")."""
+    def _sentence_discarded(self, sentence: Span) -> bool:
         return self._discarded(sentence.text, whole_story=False)
 
     def _discarded(self, text: str, whole_story: bool) -> bool:

@@ -155,11 +155,11 @@ def _level_figures(tallies: dict[str, Tally]) -> dict[str, float]:
             for key, value in tallies[level].figures().items()}
 
 
-def _straight(event: Event, gold: GoldEvent) -> bool:
+def _straight(scored: Scored, gold: GoldEvent) -> bool:
     """Whether a matched pair's sides correspond source to source (else the pair is a
     symmetric act that matched the other way round)."""
-    mine = (country_of(event.source), country_of(event.target))
-    return mine == (_gold_country(gold.source), _gold_country(gold.target))
+    return (scored.source, scored.target) == (_gold_country(gold.source),
+                                              _gold_country(gold.target))
 
 
 def _told_date(event: Event) -> str:
@@ -177,10 +177,11 @@ def _agreement(pairs: list[tuple[Scored, GoldEvent]]) -> dict[str, float | None]
     cameo_root = [e.cameo[:2] == g.cameo[:2] for e, g in known]
     cameo = [e.cameo == g.cameo for e, g in known]
     sectors: list[bool] = []
-    for e, g in known:
-        sides = (g.source, g.target)
-        if not _straight(e, g):  # a symmetric act matched the other way round
-            sides = (g.target, g.source)
+    for s, g in pairs:
+        if s.event is None:
+            continue
+        e = s.event
+        sides = (g.source, g.target) if _straight(s, g) else (g.target, g.source)
         sectors += [(mine.sector if mine else None) == (theirs.sector if theirs else None)
                     for mine, theirs in zip((e.source, e.target), sides, strict=True)]
     dates = [bool(e.date) and e.date_precision != "article" and

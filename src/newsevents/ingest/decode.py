@@ -124,12 +124,12 @@ def decode_text(data: bytes) -> tuple[str, str]:
     damaged = _damaged_utf8(data)
     if damaged is not None:
         return damaged, "utf-8"
-    high = sum(1 for byte in data[:200_000] if byte > 127)
-    if high <= _FEW_HIGH_BYTES * min(len(data), 200_000):
+    head = data[:200_000]
+    if sum(1 for byte in head if byte > 127) <= _FEW_HIGH_BYTES * len(head):
         # too few non-ASCII bytes for a detector to tell encodings apart ("don\x92t" in an
         # English page): the commonest legacy encoding of the web, not a guess at Cyrillic
         return data.decode("cp1252", errors="replace"), "cp1252"
-    matches = from_bytes(data[:200_000])
+    matches = from_bytes(head)
     best = matches.best()
     if best is None or best.encoding is None:
         raise UndecodableError("not text in any known encoding")

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 
-from newsevents.analysis.query import EventFilter
+from newsevents.analysis.query import HEX_ID, EventFilter
 from newsevents.serve import views
 from newsevents.serve.access import ReadOnlyDatabase
 from newsevents.serve.overview import overview_view
@@ -23,7 +23,7 @@ from newsevents.serve.params import (
 
 router = APIRouter(prefix="/api", tags=["api"],
                    dependencies=[Depends(check_lengths), Depends(check_known)])
-EVENT_ID = r"^[0-9a-f]{1,64}$"
+EVENT_ID = f"^{HEX_ID.pattern}$"
 
 Filter = Annotated[EventFilter, Depends(api_filter)]
 Limit = Annotated[int, Query(description="Rows to return, 1 to serve.row_limit (1000).")]

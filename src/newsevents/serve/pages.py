@@ -6,7 +6,6 @@ shows why (503); text from the database is escaped by Jinja's autoescape.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from itertools import pairwise
@@ -16,6 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from newsevents.analysis.query import HEX_ID
 from newsevents.errors import QueryError
 from newsevents.serve import charts, views
 from newsevents.serve.access import QueryTimeout, ReadOnlyDatabase
@@ -34,7 +34,6 @@ from newsevents.serve.render import render
 from newsevents.serve.worldmap import land_path
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_lengths)])
-_EVENT_ID = re.compile(r"[0-9a-f]{1,64}")
 _ROLE_ORDER = {"trigger": 0, "source": 1, "target": 2}
 
 
@@ -120,7 +119,7 @@ def _pager(form: Mapping[str, str], data: dict[str, Any]) -> dict[str, str | Non
 @router.get("/events/{event_id}", response_class=HTMLResponse)
 def event_page(request: Request, event_id: str) -> HTMLResponse:
     def build(db: ReadOnlyDatabase, form: dict[str, str]) -> dict[str, Any]:
-        if not _EVENT_ID.fullmatch(event_id):
+        if not HEX_ID.fullmatch(event_id):
             raise QueryError("event_id", EVENT_ID_RULE)
         found = db.run(lambda cur: views.event_view(cur, event_id))
         if found is None:

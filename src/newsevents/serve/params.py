@@ -15,14 +15,14 @@ from fastapi import Query, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from newsevents.analysis.query import MAX_VALUE, EventFilter
+from newsevents.analysis.query import HEX_ID_RULE, MAX_VALUE, EventFilter
 from newsevents.errors import QueryError
 
 # The filter parameters, in the order the forms show them. `q` is EventFilter.text.
 FILTERS = ("actor", "source", "target", "country", "cameo", "root", "plover", "since",
            "until", "place", "min_confidence", "q", "article")
 MAX_OFFSET = 1_000_000_000
-EVENT_ID_RULE = "must be 1 to 64 hexadecimal digits (0-9, a-f)"
+EVENT_ID_RULE = f"must be {HEX_ID_RULE}"
 DEFAULT_LIMIT = 50
 
 
